@@ -252,6 +252,17 @@ export class CommitLog {
     for (const segment of this.segments) segment.close()
   }
 
+  /**
+   * A new store: create the first segment pre-written (when warming is on) before the first append, so the
+   * first gigabyte is not written into holes.
+   */
+  async prepareFirstSegment(): Promise<void> {
+    if (this.segments.length > 0 || !this.options.warmSegments) return
+    await this.warming
+    this.warmSegmentAt(this.wrote - (this.wrote % this.options.segmentBytes))
+    await this.warming
+  }
+
   /** Waits for a background warm-up to finish (tests, shutdown). */
   async idle(): Promise<void> {
     await this.warming
@@ -275,10 +286,12 @@ export class CommitLog {
   private warmNextSegment(): void {
     if (!this.options.warmSegments || this.warming) return
     const current = this.segmentFor(this.wrote)
-    if (!current) return
-    const nextOffset = current.fileFromOffset + current.fileSize
+    if (current) this.warmSegmentAt(current.fileFromOffset + current.fileSize)
+  }
+
+  private warmSegmentAt(fileFromOffset: number): void {
     const { io, dir, segmentBytes } = this.options
-    const finalPath = path.join(dir, offsetToFileName(nextOffset))
+    const finalPath = path.join(dir, offsetToFileName(fileFromOffset))
     if (io.existsSync(finalPath)) return
     const warmPath = finalPath + WARM_SUFFIX
     this.warming = (async () => {

@@ -21,6 +21,23 @@ export function writeInt64BE(buf: Buffer, pos: number, value: number): void {
   buf.writeUInt32BE(value - hi * TWO_POW_32, pos + 4)
 }
 
+// DataView accessors compile to plain loads and stores; the record encoder caches one view per buffer.
+let viewBuffer: Buffer | undefined
+let view: DataView = new DataView(new ArrayBuffer(8))
+function viewOf(buf: Buffer): DataView {
+  if (buf !== viewBuffer) {
+    viewBuffer = buf
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  }
+  return view
+}
+
+function setInt64(dv: DataView, pos: number, value: number): void {
+  const hi = Math.floor(value / TWO_POW_32)
+  dv.setInt32(pos, hi)
+  dv.setUint32(pos + 4, value - hi * TWO_POW_32)
+}
+
 export function readInt64BE(buf: Buffer, pos: number): number {
   return buf.readInt32BE(pos) * TWO_POW_32 + buf.readUInt32BE(pos + 4)
 }
@@ -81,12 +98,6 @@ export const RECORD_OFFSET = {
   bornHost: 48,
 } as const
 
-function writeHost(buf: Buffer, pos: number, host: HostAddress): number {
-  buf.set(host.address, pos)
-  buf.writeInt32BE(host.port | 0, pos + host.address.length)
-  return pos + host.address.length + 4
-}
-
 function readHost(buf: Buffer, pos: number, v6: boolean): HostAddress {
   const len = v6 ? 16 : 4
   return { address: Uint8Array.prototype.slice.call(buf, pos, pos + len), port: buf.readInt32BE(pos + len) }
@@ -119,31 +130,38 @@ export function writeRecord(
   propertiesBytes: number,
 ): void {
   const v2 = topicBytes > 127
-  buf.writeInt32BE(totalSize, pos)
-  buf.writeInt32BE(v2 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1, pos + 4)
-  buf.writeInt32BE(bodyCrc, pos + 8)
-  buf.writeInt32BE(queueId, pos + 12)
-  buf.writeInt32BE(flag | 0, pos + 16)
-  writeInt64BE(buf, pos + 20, queueOffset)
-  writeInt64BE(buf, pos + 28, physicalOffset)
-  buf.writeInt32BE(sysFlag, pos + 36)
-  writeInt64BE(buf, pos + 40, bornTimestampMs)
-  let p = writeHost(buf, pos + 48, bornHost)
-  writeInt64BE(buf, p, storeTimestampMs)
-  p = writeHost(buf, p + 8, storeHost)
-  buf.writeInt32BE(reconsumeTimes | 0, p)
-  writeInt64BE(buf, p + 4, preparedTransactionOffset)
-  buf.writeInt32BE(body.length, p + 12)
-  buf.set(body, p + 16)
-  p += 16 + body.length
+  const dv = viewOf(buf)
+  dv.setInt32(pos, totalSize)
+  dv.setInt32(pos + 4, v2 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1)
+  dv.setInt32(pos + 8, bodyCrc)
+  dv.setInt32(pos + 12, queueId)
+  dv.setInt32(pos + 16, flag | 0)
+  setInt64(dv, pos + 20, queueOffset)
+  setInt64(dv, pos + 28, physicalOffset)
+  dv.setInt32(pos + 36, sysFlag)
+  setInt64(dv, pos + 40, bornTimestampMs)
+  let p = pos + 48
+  buf.set(bornHost.address, p)
+  p += bornHost.address.length
+  dv.setInt32(p, bornHost.port | 0)
+  setInt64(dv, p + 4, storeTimestampMs)
+  p += 12
+  buf.set(storeHost.address, p)
+  p += storeHost.address.length
+  dv.setInt32(p, storeHost.port | 0)
+  dv.setInt32(p + 4, reconsumeTimes | 0)
+  setInt64(dv, p + 8, preparedTransactionOffset)
+  dv.setInt32(p + 16, body.length)
+  buf.set(body, p + 20)
+  p += 20 + body.length
   if (v2) {
-    buf.writeInt16BE(topicBytes, p)
+    dv.setInt16(p, topicBytes)
     p += 2
   } else {
     buf[p++] = topicBytes
   }
   p += buf.write(topic, p, topicBytes, 'latin1')
-  buf.writeInt16BE(propertiesBytes, p)
+  dv.setInt16(p, propertiesBytes)
   if (propertiesBytes > 0) buf.write(properties, p + 2, propertiesBytes, 'utf8')
 }
 

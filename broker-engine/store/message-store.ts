@@ -217,7 +217,10 @@ export class MessageStore {
 
     const cq = this.queueFor(topic, queueId)
     const storeTs = this.clock.nowMs()
-    const queueOffset = cq.nextQueueOffset++
+    // Half and rolled-back transaction records take no queue offset: they never enter a consume queue.
+    const txType = sysFlag & SYSFLAG_TRANSACTION_TYPE_MASK
+    const queueOffset =
+      txType === SYSFLAG_TRANSACTION_PREPARED_TYPE || txType === SYSFLAG_TRANSACTION_ROLLBACK_TYPE ? 0 : cq.nextQueueOffset++
     const phy = this.commitLog.wrotePosition
     writeRecord(
       this.commitLog.stagingBuffer,
@@ -557,6 +560,7 @@ export class MessageStore {
       this.lock.release()
       throw err
     }
+    await this.commitLog.prepareFirstSegment()
     const abortPath = path.join(root, 'abort')
     const fd = this.io.openSync(abortPath, 'w')
     this.io.closeSync(fd)
