@@ -87,7 +87,7 @@ export class MessageStore {
   private readonly deleteHours: ReadonlySet<number>
   private readonly maxRecordBytes: number
   private timers: TimerHandle[] = []
-  private lastValidTopic = ''
+  private lastValidTopic: string | undefined
 
   // Appended since the last commit, in CommitLog order (parallel arrays: no object per message).
   private pendCount = 0

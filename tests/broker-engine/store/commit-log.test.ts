@@ -14,7 +14,8 @@ describe('CommitLog segments', () => {
     const store = await openStore(dir, {}, { clock: new ManualClock() })
     const body = Buffer.alloc(10_000, 0x61)
     const results = []
-    for (let i = 0; i < 80; i++) results.push(expectOk(await store.putMessage(message('RollTopic', i % 2, body))))
+    for (let i = 0; i < 80; i++)
+      results.push(expectOk(await store.putMessage(message('RollTopic', i % 2, body))))
 
     const names = fs.readdirSync(path.join(dir, 'commitlog')).sort()
     expect(names.length).toBeGreaterThanOrEqual(3)
@@ -42,7 +43,10 @@ describe('CommitLog segments', () => {
     const stored = []
     for (let i = 0; i < 60; i++) {
       const body = Buffer.from(`message-${i}-`.repeat(500))
-      stored.push({ body, r: expectOk(await store.putMessage(message('ReadTopic', 0, body, { keys: `k${i}` }))) })
+      stored.push({
+        body,
+        r: expectOk(await store.putMessage(message('ReadTopic', 0, body, { keys: `k${i}` }))),
+      })
     }
     for (const { body, r } of stored) {
       const m = store.lookMessageByOffset(r.commitLogOffset)!
@@ -73,7 +77,14 @@ describe('CommitLog segments', () => {
       }),
     )
     const m = decodeRecord(store.readRecord(r.commitLogOffset)!, 0)
-    expect(m).toMatchObject({ topic: 'FieldTopic', queueId: 5, flag: 9, reconsumeTimes: 3, bornTimestampMs: 1_799_999_999_000, storeTimestampMs: 1_800_000_000_000 })
+    expect(m).toMatchObject({
+      topic: 'FieldTopic',
+      queueId: 5,
+      flag: 9,
+      reconsumeTimes: 3,
+      bornTimestampMs: 1_799_999_999_000,
+      storeTimestampMs: 1_800_000_000_000,
+    })
     expect(Array.from(m.bornHost.address)).toEqual([192, 0, 2, 7])
     expect(Array.from(m.storeHost.address)).toEqual([10, 1, 2, 3])
     expect(m.storeHost.port).toBe(10920)

@@ -9,7 +9,8 @@ import { expectOk, message, openStore, tempStoreDir } from './store-test-kit'
 
 function bodiesOf(records: Buffer): string[] {
   const out: string[] = []
-  for (let pos = 0; pos < records.length; pos += records.readInt32BE(pos)) out.push(decodeRecord(records, pos).body.toString())
+  for (let pos = 0; pos < records.length; pos += records.readInt32BE(pos))
+    out.push(decodeRecord(records, pos).body.toString())
   return out
 }
 
@@ -28,40 +29,78 @@ describe('ConsumeQueue', () => {
     expect(got.nextBeginOffset).toBe(113)
     // 100 units per file: queue files are named by byte offset (unit × 20)
     await store.checkpointNow()
-    expect(fs.readdirSync(path.join(dir, 'consumequeue', 'CqTopic', '0')).sort()).toEqual(['00000000000000000000', '00000000000000002000'])
+    expect(fs.readdirSync(path.join(dir, 'consumequeue', 'CqTopic', '0')).sort()).toEqual([
+      '00000000000000000000',
+      '00000000000000002000',
+    ])
   })
 
   it('answers RocketMQ statuses at and beyond the queue edges', async () => {
     const store = await openStore(tempStoreDir(), {}, { clock: new ManualClock() })
-    expect(store.getMessage({ topic: 'Nope', queueId: 0, queueOffset: 0, maxMsgNums: 1 }).status).toBe('NO_MATCHED_LOGIC_QUEUE')
+    expect(store.getMessage({ topic: 'Nope', queueId: 0, queueOffset: 0, maxMsgNums: 1 }).status).toBe(
+      'NO_MATCHED_LOGIC_QUEUE',
+    )
     for (let i = 0; i < 5; i++) expectOk(await store.putMessage(message('EdgeTopic', 0, `m${i}`)))
-    const at = (queueOffset: number) => store.getMessage({ topic: 'EdgeTopic', queueId: 0, queueOffset, maxMsgNums: 32 })
-    expect(at(5)).toMatchObject({ status: 'OFFSET_OVERFLOW_ONE', nextBeginOffset: 5, minOffset: 0, maxOffset: 5 })
+    const at = (queueOffset: number) =>
+      store.getMessage({ topic: 'EdgeTopic', queueId: 0, queueOffset, maxMsgNums: 32 })
+    expect(at(5)).toMatchObject({
+      status: 'OFFSET_OVERFLOW_ONE',
+      nextBeginOffset: 5,
+      minOffset: 0,
+      maxOffset: 5,
+    })
     expect(at(9)).toMatchObject({ status: 'OFFSET_OVERFLOW_BADLY', nextBeginOffset: 0 })
     expect(at(0)).toMatchObject({ status: 'FOUND', messageCount: 5, nextBeginOffset: 5 })
   })
 
   it('stops at maxMsgNums and maxTotalBytes but always returns at least one message', async () => {
     const store = await openStore(tempStoreDir(), {}, { clock: new ManualClock() })
-    for (let i = 0; i < 10; i++) expectOk(await store.putMessage(message('LimitTopic', 0, Buffer.alloc(1000, i))))
-    expect(store.getMessage({ topic: 'LimitTopic', queueId: 0, queueOffset: 0, maxMsgNums: 4 }).messageCount).toBe(4)
-    const bytes = store.getMessage({ topic: 'LimitTopic', queueId: 0, queueOffset: 0, maxMsgNums: 32, maxTotalBytes: 2500 })
+    for (let i = 0; i < 10; i++)
+      expectOk(await store.putMessage(message('LimitTopic', 0, Buffer.alloc(1000, i))))
+    expect(
+      store.getMessage({ topic: 'LimitTopic', queueId: 0, queueOffset: 0, maxMsgNums: 4 }).messageCount,
+    ).toBe(4)
+    const bytes = store.getMessage({
+      topic: 'LimitTopic',
+      queueId: 0,
+      queueOffset: 0,
+      maxMsgNums: 32,
+      maxTotalBytes: 2500,
+    })
     expect(bytes.messageCount).toBe(2)
     expect(bytes.nextBeginOffset).toBe(2)
-    expect(store.getMessage({ topic: 'LimitTopic', queueId: 0, queueOffset: 0, maxMsgNums: 32, maxTotalBytes: 10 }).messageCount).toBe(1)
+    expect(
+      store.getMessage({ topic: 'LimitTopic', queueId: 0, queueOffset: 0, maxMsgNums: 32, maxTotalBytes: 10 })
+        .messageCount,
+    ).toBe(1)
   })
 
   it('filters by tag hash at the broker and moves the next offset past skipped messages', async () => {
     const store = await openStore(tempStoreDir(), {}, { clock: new ManualClock() })
-    for (let i = 0; i < 12; i++) expectOk(await store.putMessage(message('TagTopic', 0, `m${i}`, { tags: i % 3 === 0 ? 'TagA' : 'TagB' })))
+    for (let i = 0; i < 12; i++)
+      expectOk(
+        await store.putMessage(message('TagTopic', 0, `m${i}`, { tags: i % 3 === 0 ? 'TagA' : 'TagB' })),
+      )
     const tagA = javaStringHashCode('TagA')
-    const got = store.getMessage({ topic: 'TagTopic', queueId: 0, queueOffset: 0, maxMsgNums: 32, tagsCodeFilter: (code) => code === tagA })
+    const got = store.getMessage({
+      topic: 'TagTopic',
+      queueId: 0,
+      queueOffset: 0,
+      maxMsgNums: 32,
+      tagsCodeFilter: (code) => code === tagA,
+    })
     expect(bodiesOf(got.records)).toEqual(['m0', 'm3', 'm6', 'm9'])
     for (let pos = 0; pos < got.records.length; pos += got.records.readInt32BE(pos)) {
       expect(findProperty(decodeRecord(got.records, pos).propertiesString, 'TAGS')).toBe('TagA')
     }
     expect(got.nextBeginOffset).toBe(12)
-    const none = store.getMessage({ topic: 'TagTopic', queueId: 0, queueOffset: 10, maxMsgNums: 32, tagsCodeFilter: (c) => c === tagA })
+    const none = store.getMessage({
+      topic: 'TagTopic',
+      queueId: 0,
+      queueOffset: 10,
+      maxMsgNums: 32,
+      tagsCodeFilter: (c) => c === tagA,
+    })
     expect(none).toMatchObject({ status: 'NO_MATCHED_MESSAGE', nextBeginOffset: 12 })
   })
 

@@ -11,14 +11,18 @@ const FOREVER = Number.MAX_SAFE_INTEGER
 
 describe('index: messages by key and unique id', () => {
   it('hashes keys as RocketMQ does: |hashCode("topic#key")|', () => {
-    expect(indexKeyHash(topicIndexPrefixHash('TopicTest'), 'order-1')).toBe(Math.abs(javaStringHashCode('TopicTest#order-1')))
+    expect(indexKeyHash(topicIndexPrefixHash('TopicTest'), 'order-1')).toBe(
+      Math.abs(javaStringHashCode('TopicTest#order-1')),
+    )
     expect(javaStringHashCode('Aa')).toBe(javaStringHashCode('BB')) // the classic collision used below
     expect(javaStringHashCode('hello')).toBe(99162322)
   })
 
   it('finds a message under each of its space-separated keys and under its UNIQ_KEY', async () => {
     const store = await openStore(tempStoreDir(), {}, { clock: new ManualClock() })
-    const r = expectOk(await store.putMessage(message('KeyTopic', 0, 'order paid', { keys: 'order-42 user-7' })))
+    const r = expectOk(
+      await store.putMessage(message('KeyTopic', 0, 'order paid', { keys: 'order-42 user-7' })),
+    )
     expectOk(await store.putMessage(message('KeyTopic', 1, 'other', { keys: 'order-43' })))
     for (const key of ['order-42', 'user-7', r.uniqKey]) {
       const found = store.queryMessage('KeyTopic', key, 32, 0, FOREVER)
@@ -34,12 +38,26 @@ describe('index: messages by key and unique id', () => {
     const store = await openStore(tempStoreDir(), {}, { clock })
     const ids = []
     for (let i = 0; i < 5; i++) {
-      ids.push(expectOk(await store.putMessage(message('DupTopic', 0, `v${i}`, { keys: 'same', uniqKey: `AC1100000000000000000000000000${i}0` }))))
+      ids.push(
+        expectOk(
+          await store.putMessage(
+            message('DupTopic', 0, `v${i}`, { keys: 'same', uniqKey: `AC1100000000000000000000000000${i}0` }),
+          ),
+        ),
+      )
       clock.advance(2000)
     }
-    expect(store.queryMessage('DupTopic', 'same', 32, 0, FOREVER).map((m) => m.body.toString())).toEqual(['v4', 'v3', 'v2', 'v1', 'v0'])
+    expect(store.queryMessage('DupTopic', 'same', 32, 0, FOREVER).map((m) => m.body.toString())).toEqual([
+      'v4',
+      'v3',
+      'v2',
+      'v1',
+      'v0',
+    ])
     expect(store.queryMessage('DupTopic', 'same', 2, 0, FOREVER)).toHaveLength(2)
-    expect(store.queryMessageByUniqKey('DupTopic', 'AC110000000000000000000000000020')?.body.toString()).toBe('v2')
+    expect(store.queryMessageByUniqKey('DupTopic', 'AC110000000000000000000000000020')?.body.toString()).toBe(
+      'v2',
+    )
     expect(ids[2]!.uniqKey).toBe('AC110000000000000000000000000020')
   })
 
@@ -62,23 +80,36 @@ describe('index: messages by key and unique id', () => {
     const aa = expectOk(await store.putMessage(message('HashTopic', 0, 'first', { keys: 'xAa' })))
     const bb = expectOk(await store.putMessage(message('HashTopic', 0, 'second', { keys: 'xBB' })))
     expect(javaStringHashCode('HashTopic#xAa')).toBe(javaStringHashCode('HashTopic#xBB'))
-    expect(store.queryMessage('HashTopic', 'xAa', 32, 0, FOREVER).map((m) => m.commitLogOffset)).toEqual([aa.commitLogOffset])
-    expect(store.queryMessage('HashTopic', 'xBB', 32, 0, FOREVER).map((m) => m.commitLogOffset)).toEqual([bb.commitLogOffset])
+    expect(store.queryMessage('HashTopic', 'xAa', 32, 0, FOREVER).map((m) => m.commitLogOffset)).toEqual([
+      aa.commitLogOffset,
+    ])
+    expect(store.queryMessage('HashTopic', 'xBB', 32, 0, FOREVER).map((m) => m.commitLogOffset)).toEqual([
+      bb.commitLogOffset,
+    ])
     // With one slot every key chains through the same list; other keys are still found.
-    for (let i = 0; i < 50; i++) expectOk(await store.putMessage(message('HashTopic', 0, `n${i}`, { keys: `key-${i}` })))
-    expect(store.queryMessage('HashTopic', 'key-17', 32, 0, FOREVER).map((m) => m.body.toString())).toEqual(['n17'])
+    for (let i = 0; i < 50; i++)
+      expectOk(await store.putMessage(message('HashTopic', 0, `n${i}`, { keys: `key-${i}` })))
+    expect(store.queryMessage('HashTopic', 'key-17', 32, 0, FOREVER).map((m) => m.body.toString())).toEqual([
+      'n17',
+    ])
   })
 
   it('rolls to new index files when one is full and still finds keys in every file, after restart too', async () => {
     const dir = tempStoreDir()
     const store = await openStore(dir, { maxIndexNum: 50 }, { clock: new ManualClock() })
     const offsets: number[] = []
-    for (let i = 0; i < 120; i++) offsets.push(expectOk(await store.putMessage(message('ManyTopic', i % 4, `b${i}`, { keys: `key-${i}` }))).commitLogOffset)
+    for (let i = 0; i < 120; i++)
+      offsets.push(
+        expectOk(await store.putMessage(message('ManyTopic', i % 4, `b${i}`, { keys: `key-${i}` })))
+          .commitLogOffset,
+      )
     const files = fs.readdirSync(path.join(dir, 'index'))
     expect(files.length).toBeGreaterThanOrEqual(5) // 2 entries per message, 49 per file
     for (const f of files) expect(f).toMatch(/^\d{17}$/)
     for (const i of [0, 33, 77, 119]) {
-      expect(store.queryMessage('ManyTopic', `key-${i}`, 4, 0, FOREVER).map((m) => m.commitLogOffset)).toEqual([offsets[i]])
+      expect(
+        store.queryMessage('ManyTopic', `key-${i}`, 4, 0, FOREVER).map((m) => m.commitLogOffset),
+      ).toEqual([offsets[i]])
     }
     await closeStore(store)
     const reopened = await openStore(dir, { maxIndexNum: 50 }, { clock: new ManualClock() })
@@ -90,10 +121,18 @@ describe('index: messages by key and unique id', () => {
 
   it('skips rolled-back transaction records, indexes half messages, and keeps both out of or in queues as RocketMQ does', async () => {
     const store = await openStore(tempStoreDir(), {}, { clock: new ManualClock() })
-    const half = expectOk(await store.putMessage({ ...message('TxTopic', 0, 'half', { keys: 'tx-1' }), sysFlag: 0x4 }))
-    expectOk(await store.putMessage({ ...message('TxTopic', 0, 'rolled back', { keys: 'tx-2' }), sysFlag: 0xc }))
-    const committed = expectOk(await store.putMessage({ ...message('TxTopic', 0, 'commit', { keys: 'tx-3' }), sysFlag: 0x8 }))
-    expect(store.queryMessage('TxTopic', 'tx-1', 4, 0, FOREVER).map((m) => m.commitLogOffset)).toEqual([half.commitLogOffset])
+    const half = expectOk(
+      await store.putMessage({ ...message('TxTopic', 0, 'half', { keys: 'tx-1' }), sysFlag: 0x4 }),
+    )
+    expectOk(
+      await store.putMessage({ ...message('TxTopic', 0, 'rolled back', { keys: 'tx-2' }), sysFlag: 0xc }),
+    )
+    const committed = expectOk(
+      await store.putMessage({ ...message('TxTopic', 0, 'commit', { keys: 'tx-3' }), sysFlag: 0x8 }),
+    )
+    expect(store.queryMessage('TxTopic', 'tx-1', 4, 0, FOREVER).map((m) => m.commitLogOffset)).toEqual([
+      half.commitLogOffset,
+    ])
     expect(store.queryMessage('TxTopic', 'tx-2', 4, 0, FOREVER)).toEqual([])
     const pulled = store.getMessage({ topic: 'TxTopic', queueId: 0, queueOffset: 0, maxMsgNums: 10 })
     expect(pulled.commitLogOffsets).toEqual([committed.commitLogOffset])

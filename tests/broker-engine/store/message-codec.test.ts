@@ -19,7 +19,7 @@ const FIXTURES = path.join(__dirname, '../../fixtures/store')
 /** Splits a pull-response body into its records. */
 function splitRecords(buf: Buffer): Buffer[] {
   const out: Buffer[] = []
-  for (let pos = 0; pos < buf.length; ) {
+  for (let pos = 0; pos < buf.length;) {
     const size = buf.readInt32BE(pos)
     out.push(buf.subarray(pos, pos + size))
     pos += size
@@ -33,14 +33,35 @@ function reencode(m: DecodedMessage): Buffer {
   const propsBytes = Buffer.byteLength(m.propertiesString)
   const size = recordLength(m.body.length, topicBytes, propsBytes, m.sysFlag)
   const out = Buffer.alloc(size)
-  writeRecord(out, 0, size, bodyCrc32(m.body), m.queueId, m.flag, m.queueOffset, m.commitLogOffset, m.sysFlag,
-    m.bornTimestampMs, m.bornHost, m.storeTimestampMs, m.storeHost, m.reconsumeTimes, m.preparedTransactionOffset,
-    m.body, m.topic, topicBytes, m.propertiesString, propsBytes)
+  writeRecord(
+    out,
+    0,
+    size,
+    bodyCrc32(m.body),
+    m.queueId,
+    m.flag,
+    m.queueOffset,
+    m.commitLogOffset,
+    m.sysFlag,
+    m.bornTimestampMs,
+    m.bornHost,
+    m.storeTimestampMs,
+    m.storeHost,
+    m.reconsumeTimes,
+    m.preparedTransactionOffset,
+    m.body,
+    m.topic,
+    topicBytes,
+    m.propertiesString,
+    propsBytes,
+  )
   return out
 }
 
 describe('message codec against real RocketMQ 4.9.4 records', () => {
-  const pulled = splitRecords(fs.readFileSync(path.join(FIXTURES, 'rocketmq-4.9.4-pull-fixturetopic.records.bin')))
+  const pulled = splitRecords(
+    fs.readFileSync(path.join(FIXTURES, 'rocketmq-4.9.4-pull-fixturetopic.records.bin')),
+  )
   const retry = splitRecords(fs.readFileSync(path.join(FIXTURES, 'rocketmq-4.9.4-pull-retry.records.bin')))
   const viewed = fs.readFileSync(path.join(FIXTURES, 'rocketmq-4.9.4-view-by-id.record.bin'))
 
@@ -74,7 +95,8 @@ describe('message codec against real RocketMQ 4.9.4 records', () => {
     const decoded = pulled.map((r) => decodeRecord(r, 0))
     const byQueue = new Map<number, number[]>()
     for (const m of decoded) byQueue.set(m.queueId, [...(byQueue.get(m.queueId) ?? []), m.queueOffset])
-    for (const offsets of byQueue.values()) offsets.forEach((o, i) => i > 0 && expect(o).toBe(offsets[i - 1]! + 1))
+    for (const offsets of byQueue.values())
+      offsets.forEach((o, i) => i > 0 && expect(o).toBe(offsets[i - 1]! + 1))
   })
 
   it('reads the retry topic record RocketMQ produced for a reconsumed message', () => {
@@ -91,22 +113,48 @@ describe('message codec golden bytes of our own encoder', () => {
 
   function encodeSample(topic: string, v6: boolean): Buffer {
     const body = Buffer.from('hello mqdeck')
-    const props = 'TAGS\u0001TagA\u0002KEYS\u0001order-1 order-2\u0002UNIQ_KEY\u00010A0B0C0D0E0F10111213141516171819'
+    const props =
+      'TAGS\u0001TagA\u0002KEYS\u0001order-1 order-2\u0002UNIQ_KEY\u00010A0B0C0D0E0F10111213141516171819'
     const host = v6
-      ? { address: Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]), port: 10911 }
+      ? {
+          address: Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+          port: 10911,
+        }
       : { address: Uint8Array.from([10, 0, 0, 7]), port: 10911 }
     const sysFlag = v6 ? 0x30 : 0
     const size = recordLength(body.length, topic.length, Buffer.byteLength(props), sysFlag)
     const out = Buffer.alloc(size)
-    writeRecord(out, 0, size, bodyCrc32(body), 3, 7, 42, 123456, sysFlag, 1_795_000_000_000, host, 1_795_000_000_123,
-      host, 2, 0, body, topic, topic.length, props, Buffer.byteLength(props))
+    writeRecord(
+      out,
+      0,
+      size,
+      bodyCrc32(body),
+      3,
+      7,
+      42,
+      123456,
+      sysFlag,
+      1_795_000_000_000,
+      host,
+      1_795_000_000_123,
+      host,
+      2,
+      0,
+      body,
+      topic,
+      topic.length,
+      props,
+      Buffer.byteLength(props),
+    )
     return out
   }
 
   it('matches the checked-in V1/IPv4 bytes field by field', () => {
     const bytes = encodeSample('GoldenTopic', false)
     expect(bytes.toString('hex')).toBe(fs.readFileSync(golden).toString('hex'))
-    const propsLength = Buffer.byteLength('TAGS\u0001TagA\u0002KEYS\u0001order-1 order-2\u0002UNIQ_KEY\u00010A0B0C0D0E0F10111213141516171819')
+    const propsLength = Buffer.byteLength(
+      'TAGS\u0001TagA\u0002KEYS\u0001order-1 order-2\u0002UNIQ_KEY\u00010A0B0C0D0E0F10111213141516171819',
+    )
     expect(bytes.length).toBe(91 + 'hello mqdeck'.length + 'GoldenTopic'.length + propsLength)
     expect(bytes.readInt32BE(4)).toBe(0xdaa320a7 | 0)
     expect(readInt64BE(bytes, 20)).toBe(42)
@@ -138,12 +186,14 @@ describe('checkRecord rejects damaged records', () => {
   it('reports all-zero space as END', () => {
     expect(checkRecord(Buffer.alloc(200), 0, 200, 0, 1 << 20)).toEqual({ kind: 'END' })
   })
-  it('flags a wrong magic code', () => expect(damaged((b) => b.writeInt32BE(0x12345678, 4)).kind).toBe('CORRUPT'))
+  it('flags a wrong magic code', () =>
+    expect(damaged((b) => b.writeInt32BE(0x12345678, 4)).kind).toBe('CORRUPT'))
   it('flags a flipped body byte (CRC)', () => {
-    const r = damaged((b) => (b[100] = (b[100]! ^ 0xff)))
+    const r = damaged((b) => (b[100] = b[100]! ^ 0xff))
     expect(r).toEqual({ kind: 'CORRUPT', reason: 'body CRC mismatch' })
   })
-  it('flags a size larger than the segment', () => expect(damaged((b) => b.writeInt32BE(1 << 19, 0)).kind).toBe('CORRUPT'))
+  it('flags a size larger than the segment', () =>
+    expect(damaged((b) => b.writeInt32BE(1 << 19, 0)).kind).toBe('CORRUPT'))
   it('flags a record whose physical offset field disagrees with its position', () => {
     expect(checkRecord(rec, 0, rec.length, phy + 1, 1 << 20).kind).toBe('CORRUPT')
   })

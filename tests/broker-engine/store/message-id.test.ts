@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { createOffsetMsgId, decodeOffsetMsgId, offsetMsgIdPrefix, UniqKeyGenerator } from '../../../broker-engine/store/message-id'
+import {
+  createOffsetMsgId,
+  decodeOffsetMsgId,
+  offsetMsgIdPrefix,
+  UniqKeyGenerator,
+} from '../../../broker-engine/store/message-id'
 import { ManualClock } from '../../../broker-engine/testing/manual-clock'
 
 describe('offset message id', () => {
@@ -24,7 +29,13 @@ describe('offset message id', () => {
     const v6 = decodeOffsetMsgId('20010DB8000000000000000000000001' + '00002A9F' + '0000000100000000')!
     expect(v6.host.address).toHaveLength(16)
     expect(v6.commitLogOffset).toBe(2 ** 32)
-    for (const bad of ['', 'XYZ', 'C0A8010A00002A9F000000000001E24', 'G0A8010A00002A9F000000000001E240', 'C0A8010A00002A9FFFFFFFFFFFFFFFFF']) {
+    for (const bad of [
+      '',
+      'XYZ',
+      'C0A8010A00002A9F000000000001E24',
+      'G0A8010A00002A9F000000000001E240',
+      'C0A8010A00002A9FFFFFFFFFFFFFFFFF',
+    ]) {
       expect(decodeOffsetMsgId(bad)).toBeUndefined()
     }
   })

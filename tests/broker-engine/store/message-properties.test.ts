@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { appendProperty, findProperty, formatProperties, isPropertyTextValid, parseProperties } from '../../../broker-engine/store/message-properties'
+import {
+  appendProperty,
+  findProperty,
+  formatProperties,
+  isPropertyTextValid,
+  parseProperties,
+} from '../../../broker-engine/store/message-properties'
 
 describe('properties string', () => {
   const java = 'KEYS\u0001k1 k2\u0002UNIQ_KEY\u0001ABC\u0002WAIT\u0001true\u0002TAGS\u0001TagA'

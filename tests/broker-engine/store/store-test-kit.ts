@@ -40,7 +40,10 @@ export async function openStore(
   config: Partial<MessageStoreConfig> = {},
   deps: MessageStoreDeps = {},
 ): Promise<MessageStore> {
-  const store = await MessageStore.open({ storePathRootDir: dir, ...SMALL_STORE, ...config }, { log: () => undefined, ...deps })
+  const store = await MessageStore.open(
+    { storePathRootDir: dir, ...SMALL_STORE, ...config },
+    { log: () => undefined, ...deps },
+  )
   stores.push(store)
   return store
 }
@@ -67,6 +70,7 @@ export function message(
 }
 
 export function expectOk(result: PutMessageResult): PutMessageOk {
-  if (result.status !== 'PUT_OK') throw new Error(`put failed: ${result.status} ${'reason' in result ? result.reason : ''}`)
+  if (result.status !== 'PUT_OK')
+    throw new Error(`put failed: ${result.status} ${'reason' in result ? result.reason : ''}`)
   return result
 }
