@@ -1,0 +1,23 @@
+// Next.js configuration. Standalone output: the console runs as one long-lived Node process
+// (`node .next/standalone/server.js`, see scripts/start.mjs) because the embedded engine lives inside it.
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const repoRoot = path.dirname(fileURLToPath(import.meta.url))
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  output: 'standalone',
+  // Pin the tracing root so server.js lands at .next/standalone/server.js whatever lockfiles sit above us.
+  outputFileTracingRoot: repoRoot,
+  turbopack: { root: repoRoot },
+  // Native and long-lived packages are loaded from node_modules at runtime instead of being bundled.
+  serverExternalPackages: ['@libsql/client', 'libsql', '@prisma/adapter-libsql', 'node-cron'],
+  poweredByHeader: false,
+  experimental: {
+    // A test message body may be up to 4 MiB; the default server action limit is 1 MB.
+    serverActions: { bodySizeLimit: '5mb' },
+  },
+}
+
+export default nextConfig
