@@ -111,6 +111,6 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
 }
 
 server.on('exit', (code, signal) => {
-  if (signal) log(`server stopped by ${signal}`)
+  log(signal ? `server stopped by ${signal}` : `server exited with code ${code}`)
   process.exit(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1))
 })
