@@ -109,6 +109,10 @@ export class MessageStore {
   private readonly flushWaitResult: PutMessageOk[] = []
   private readonly flushWaitCallback: PutCallback[] = []
 
+  // Answers ready to deliver. Callbacks never run inside an append (they may append again), only from the tick.
+  private ackCallbacks: PutCallback[] = []
+  private ackResults: PutMessageResult[] = []
+
   private commitScheduled = false
   private flushInFlight: Promise<void> | undefined
   private checkpointInFlight: Promise<void> | undefined
@@ -259,11 +263,24 @@ export class MessageStore {
     this.pendCallback[i] = callback
     this.putCount++
     this.putBytes += size
+    this.scheduleTick()
+    return undefined
+  }
+
+  private scheduleTick(): void {
     if (!this.commitScheduled) {
       this.commitScheduled = true
       setImmediate(this.onCommitTick)
     }
-    return undefined
+  }
+
+  private deliverAcks(): void {
+    const callbacks = this.ackCallbacks
+    const results = this.ackResults
+    if (callbacks.length === 0) return
+    this.ackCallbacks = []
+    this.ackResults = []
+    for (let i = 0; i < callbacks.length; i++) callbacks[i]!(results[i]!)
   }
 
   /** Ensures the next `size` bytes fit in the current segment and in staging; rolls or commits as needed. */
@@ -295,6 +312,7 @@ export class MessageStore {
   private readonly onCommitTick = (): void => {
     this.commitScheduled = false
     this.commitAndDispatch()
+    this.deliverAcks()
     if (this.config.flushDiskType === 'SYNC_FLUSH') {
       if (this.flushWaitEnd.length > this.flushHead) this.startFlush()
     } else if (this.commitLog.committedPosition - this.commitLog.flushedPosition >= this.config.flushCommitLogDirtyBytesMax) {
@@ -355,9 +373,11 @@ export class MessageStore {
         this.flushWaitResult.push(result)
         this.flushWaitCallback.push(callback)
       } else {
-        callback(result)
+        this.ackCallbacks.push(callback)
+        this.ackResults.push(result)
       }
     }
+    if (this.ackCallbacks.length > 0) this.scheduleTick()
     return true
   }
 
@@ -369,10 +389,15 @@ export class MessageStore {
       this.putBytes -= this.pendSize[i]!
     }
     for (const cq of touched) cq.nextQueueOffset = cq.maxOffset
-    const callbacks = this.pendCallback.slice(0, this.pendCount)
-    this.pendCallback.fill(undefined, 0, this.pendCount)
+    for (let i = 0; i < this.pendCount; i++) {
+      const callback = this.pendCallback[i]
+      this.pendCallback[i] = undefined
+      if (!callback) continue
+      this.ackCallbacks.push(callback)
+      this.ackResults.push(result)
+    }
     this.pendCount = 0
-    for (const callback of callbacks) callback?.(result)
+    this.scheduleTick()
   }
 
   /** Adds one record's ConsumeQueue unit and index entries. False when a write failed (retry later). */
@@ -470,6 +495,7 @@ export class MessageStore {
   /** Flushes the CommitLog now and resolves with the durable offset (admin and tests). */
   async flush(): Promise<number> {
     this.commitAndDispatch()
+    this.deliverAcks()
     while (this.flushInFlight) await this.flushInFlight
     this.startFlush()
     await this.flushInFlight
@@ -670,6 +696,7 @@ export class MessageStore {
     for (const t of this.timers) t.cancel()
     this.timers = []
     this.commitAndDispatch()
+    this.deliverAcks()
     while (this.checkpointInFlight) await this.checkpointInFlight
     while (this.flushInFlight) await this.flushInFlight
     const clean = !this.dispatchStalled
