@@ -16,7 +16,9 @@ type Env = Readonly<Record<string, string | undefined>>
 /** The repository root: the working directory, or two levels up when running from `.next/standalone`. */
 export function resolveRepoRoot(cwd: string = process.cwd()): string {
   const resolved = path.resolve(/*turbopackIgnore: true*/ cwd)
-  return resolved.endsWith(path.sep + STANDALONE_SUFFIX) ? path.resolve(/*turbopackIgnore: true*/ resolved, '..', '..') : resolved
+  return resolved.endsWith(path.sep + STANDALONE_SUFFIX)
+    ? path.resolve(/*turbopackIgnore: true*/ resolved, '..', '..')
+    : resolved
 }
 
 /** `DATABASE_URL`, or an absolute `file:` URL for `<repo>/data/mqdeck.db` (its folder is created). */
