@@ -219,19 +219,27 @@ export class CommitLog {
   // ---- recovery and retention -------------------------------------------------------------------------
 
   /**
-   * Cuts the log at `offset`: zeroes the rest of that segment where it holds anything and deletes later
-   * segments, so no stale record can ever be read back after new appends.
+   * Cuts the log at `offset`: zeroes what follows in that segment and deletes later segments, so no stale
+   * record can ever be read back after new appends. Written bytes are contiguous from the segment start, so
+   * a zero run longer than the largest record (`zeroRunBytes`) marks the end of anything ever written there.
    */
-  truncate(offset: number): void {
+  truncate(offset: number, zeroRunBytes: number): void {
     const segment = this.segmentFor(offset) ?? this.segmentFor(offset - 1)
     if (segment) {
-      const chunk = Buffer.allocUnsafe(1024 * 1024)
-      const zeros = Buffer.alloc(chunk.length)
+      const chunkBytes = 1024 * 1024
+      const chunk = Buffer.allocUnsafe(chunkBytes)
+      const zeros = Buffer.alloc(chunkBytes)
       const end = segment.fileFromOffset + segment.fileSize
-      for (let pos = offset; pos < end; pos += chunk.length) {
-        const n = Math.min(chunk.length, end - pos)
+      let zeroRun = 0
+      for (let pos = offset; pos < end && zeroRun < zeroRunBytes; pos += chunkBytes) {
+        const n = Math.min(chunkBytes, end - pos)
         const got = segment.read(chunk, 0, n, pos - segment.fileFromOffset)
-        if (chunk.subarray(0, got).some((b) => b !== 0)) segment.write(zeros, 0, n, pos - segment.fileFromOffset)
+        if (chunk.subarray(0, got).equals(zeros.subarray(0, got))) {
+          zeroRun += got
+          continue
+        }
+        zeroRun = 0
+        segment.write(zeros, 0, n, pos - segment.fileFromOffset)
       }
     }
     while ((this.segments.at(-1)?.fileFromOffset ?? -1) > offset) this.segments.pop()!.destroy()

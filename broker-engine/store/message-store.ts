@@ -638,7 +638,7 @@ export class MessageStore {
       truncated = { file: stop.file, fileOffset: stop.fileOffset, reason: stop.reason }
       this.log(`recovery: cut the CommitLog at ${stop.file} offset ${stop.fileOffset}: ${stop.reason}`)
     }
-    this.commitLog.truncate(end)
+    this.commitLog.truncate(end, this.maxRecordBytes + 1024 * 1024)
     for (const byTopic of this.queues.values()) for (const cq of byTopic.values()) cq.truncateByCommitLogOffset(end)
     const redispatchFrom = Math.min(dispatchedAt, end)
     this.index?.truncateTo(redispatchFrom)

@@ -1,0 +1,46 @@
+// Shared pieces of the benchmarks: result records, percentiles, the message shapes every store bench uses.
+
+export interface BenchResult {
+  readonly id: string
+  readonly value: number
+  readonly unit: string
+  /** The machine's own limit for the same work, measured in the same run. */
+  readonly ceiling?: number
+  /** value / ceiling. */
+  readonly ratio?: number
+  /** The issue's target for this figure, and whether it is a minimum or a maximum. */
+  readonly target?: number
+  readonly targetKind?: 'min' | 'max'
+}
+
+export function result(id: string, value: number, unit: string, extra: Partial<BenchResult> = {}): BenchResult {
+  const out: BenchResult = { id, value: round(value), unit, ...extra }
+  if (out.ceiling !== undefined && out.ceiling > 0) return { ...out, ceiling: round(out.ceiling), ratio: round(value / out.ceiling, 3) }
+  return out
+}
+
+export function round(value: number, digits = value >= 100 ? 0 : 2): number {
+  const f = 10 ** digits
+  return Math.round(value * f) / f
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+export const BENCH_TOPIC = 'BenchTopic'
+export const BENCH_QUEUES = 8
+
+/** The UNIQ_KEY a bench producer sets on message i (32 hex chars, as a Java client would). */
+export function benchUniqKey(i: number): string {
+  return 'C0A80001' + '0001' + '00000000' + i.toString(16).toUpperCase().padStart(12, '0')
+}
+
+export function benchProperties(i: number): string {
+  return `TAGS\u0001TagA\u0002KEYS\u0001order-${i}\u0002UNIQ_KEY\u0001${benchUniqKey(i)}`
+}
+
+export function mib(bytes: number): number {
+  return bytes / (1024 * 1024)
+}
