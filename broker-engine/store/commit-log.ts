@@ -8,7 +8,7 @@ import path from 'node:path'
 import { assertInvariant, StoreCorruptionError } from '../common/engine-error'
 import { END_FILE_MIN_BLANK_LENGTH } from './message-constants'
 import { writeBlankMarker } from './message-codec'
-import { SegmentFile } from './segment-file'
+import { removeUnfinishedFiles, SegmentFile } from './segment-file'
 import { offsetToFileName, SEGMENT_NAME_PATTERN, type StoreIo } from './store-io'
 
 const WARM_SUFFIX = '.warm'
@@ -55,6 +55,7 @@ export class CommitLog {
   load(): void {
     const { io, dir, segmentBytes } = this.options
     io.mkdirSync(dir)
+    removeUnfinishedFiles(io, dir)
     const names = io.readdirSync(dir).sort()
     for (const name of names) {
       if (name.endsWith(WARM_SUFFIX)) {

@@ -14,8 +14,8 @@
 import path from 'node:path'
 import { assertInvariant, StoreCorruptionError } from '../common/engine-error'
 import { topicIndexPrefixHash } from './index-service'
-import { readInt64BE, writeInt64BE } from './message-codec'
-import { SegmentFile } from './segment-file'
+import { readInt64BE, setInt64, writeInt64BE } from './message-codec'
+import { removeUnfinishedFiles, SegmentFile } from './segment-file'
 import { SEGMENT_NAME_PATTERN, type StoreIo } from './store-io'
 
 export const CQ_UNIT_BYTES = 20
@@ -25,6 +25,7 @@ const STAGING_UNITS = 256
 export class ConsumeQueue {
   private readonly files: SegmentFile[] = []
   private staging: Buffer | undefined
+  private stagingView: DataView | undefined
   /** Queue offset of staging[0]; units below it are in the files. */
   private stagingStartUnit = 0
   private minUnit = 0
@@ -63,6 +64,7 @@ export class ConsumeQueue {
   /** Opens existing files and finds the last written unit by binary search (no full scan). */
   load(): void {
     if (!this.io.existsSync(this.dir)) return
+    removeUnfinishedFiles(this.io, this.dir)
     const names = this.io.readdirSync(this.dir).filter((n) => SEGMENT_NAME_PATTERN.test(n)).sort()
     for (const name of names) {
       const from = Number(name)
@@ -100,12 +102,16 @@ export class ConsumeQueue {
   putUnit(queueOffset: number, commitLogOffset: number, size: number, tagsCode: number): boolean {
     if (queueOffset < this.maxUnit) return this.repairUnit(queueOffset, commitLogOffset, size, tagsCode)
     assertInvariant(queueOffset === this.maxUnit, `${this.topic}/${this.queueId}: unit ${queueOffset} after max ${this.maxUnit}`)
-    this.staging ??= Buffer.allocUnsafe(STAGING_UNITS * CQ_UNIT_BYTES)
+    if (!this.staging) {
+      this.staging = Buffer.allocUnsafe(STAGING_UNITS * CQ_UNIT_BYTES)
+      this.stagingView = new DataView(this.staging.buffer, this.staging.byteOffset, this.staging.byteLength)
+    }
     if (this.maxUnit - this.stagingStartUnit >= STAGING_UNITS && !this.tryCommit()) return false
     const pos = (this.maxUnit - this.stagingStartUnit) * CQ_UNIT_BYTES
-    writeInt64BE(this.staging, pos, commitLogOffset)
-    this.staging.writeInt32BE(size, pos + 8)
-    writeInt64BE(this.staging, pos + 12, tagsCode)
+    const dv = this.stagingView!
+    setInt64(dv, pos, commitLogOffset)
+    dv.setInt32(pos + 8, size)
+    setInt64(dv, pos + 12, tagsCode)
     this.maxUnit++
     if (this.nextQueueOffset < this.maxUnit) this.nextQueueOffset = this.maxUnit
     return true

@@ -10,7 +10,8 @@
 // changed pages at each checkpoint; entries are appended through a small staging buffer.
 
 import path from 'node:path'
-import { readInt64BE, writeInt64BE } from './message-codec'
+import { readInt64BE, setInt64, writeInt64BE } from './message-codec'
+import { createFullSize } from './segment-file'
 import { readFully, writeFully, type StoreIo } from './store-io'
 
 export const INDEX_HEADER_BYTES = 40
@@ -32,6 +33,8 @@ export class IndexFile {
   private slots: Buffer | undefined
   private dirtySlotPages: Uint8Array | undefined
   private readonly staging = Buffer.allocUnsafe(STAGING_ENTRIES * INDEX_ENTRY_BYTES)
+  private readonly stagingView = new DataView(this.staging.buffer, this.staging.byteOffset, this.staging.byteLength)
+  private slotsView: DataView | undefined
   /** Entries below this number are in the file; the rest are staged. */
   private committedCount = 1
   private readonly scratch = Buffer.allocUnsafe(INDEX_ENTRY_BYTES)
@@ -53,16 +56,9 @@ export class IndexFile {
 
   /** Creates an empty index file (sparse) whose slots live in memory. */
   static create(io: StoreIo, filePath: string, slotNum: number, indexNum: number): IndexFile {
-    const fd = io.openSync(filePath, 'wx+')
-    try {
-      io.ftruncateSync(fd, IndexFile.fileBytes(slotNum, indexNum))
-    } catch (err) {
-      io.closeSync(fd)
-      io.unlinkSync(filePath)
-      throw err
-    }
+    const fd = createFullSize(io, filePath, IndexFile.fileBytes(slotNum, indexNum))
     const file = new IndexFile(io, filePath, fd, slotNum, indexNum)
-    file.slots = Buffer.alloc(slotNum * INDEX_SLOT_BYTES)
+    file.setSlots(Buffer.alloc(slotNum * INDEX_SLOT_BYTES))
     file.dirtySlotPages = new Uint8Array(Math.ceil((slotNum * INDEX_SLOT_BYTES) / SLOT_PAGE_BYTES))
     file.writeHeader()
     return file
@@ -107,7 +103,7 @@ export class IndexFile {
       }
     }
     const slotPos = (keyHash % this.slotNum) * INDEX_SLOT_BYTES
-    let prev = slots.readInt32BE(slotPos)
+    let prev = this.slotsView!.getInt32(slotPos)
     if (prev <= 0 || prev >= this.indexCount) prev = 0
     if (this.indexCount <= 1) {
       this.beginTimestamp = storeTimestampMs
@@ -117,11 +113,12 @@ export class IndexFile {
     if (timeDiffSec < 0) timeDiffSec = 0
     else if (timeDiffSec > INT32_MAX) timeDiffSec = INT32_MAX
     const pos = (this.indexCount - this.committedCount) * INDEX_ENTRY_BYTES
-    this.staging.writeInt32BE(keyHash, pos)
-    writeInt64BE(this.staging, pos + 4, phyOffset)
-    this.staging.writeInt32BE(timeDiffSec, pos + 12)
-    this.staging.writeInt32BE(prev, pos + 16)
-    slots.writeInt32BE(this.indexCount, slotPos)
+    const dv = this.stagingView
+    dv.setInt32(pos, keyHash)
+    setInt64(dv, pos + 4, phyOffset)
+    dv.setInt32(pos + 12, timeDiffSec)
+    dv.setInt32(pos + 16, prev)
+    this.slotsView!.setInt32(slotPos, this.indexCount)
     this.dirtySlotPages![slotPos >>> 12] = 1
     if (prev === 0) this.hashSlotCount++
     this.indexCount++
@@ -168,7 +165,7 @@ export class IndexFile {
   finalize(): void {
     this.writeCheckpoint()
     this.io.fdatasyncSync(this.fd)
-    this.slots = undefined
+    this.setSlots(undefined)
     this.dirtySlotPages = undefined
   }
 
@@ -246,14 +243,19 @@ export class IndexFile {
     this.io.unlinkSync(this.path)
   }
 
+  private setSlots(slots: Buffer | undefined): void {
+    this.slots = slots
+    this.slotsView = slots ? new DataView(slots.buffer, slots.byteOffset, slots.byteLength) : undefined
+  }
+
   private loadSlots(): void {
-    this.slots = Buffer.alloc(this.slotNum * INDEX_SLOT_BYTES)
-    this.dirtySlotPages = new Uint8Array(Math.ceil(this.slots.length / SLOT_PAGE_BYTES))
-    readFully(this.io, this.fd, this.slots, 0, this.slots.length, INDEX_HEADER_BYTES)
+    this.setSlots(Buffer.alloc(this.slotNum * INDEX_SLOT_BYTES))
+    this.dirtySlotPages = new Uint8Array(Math.ceil(this.slots!.length / SLOT_PAGE_BYTES))
+    readFully(this.io, this.fd, this.slots!, 0, this.slots!.length, INDEX_HEADER_BYTES)
   }
 
   private readSlot(slot: number): number {
-    if (this.slots) return this.slots.readInt32BE(slot * INDEX_SLOT_BYTES)
+    if (this.slotsView) return this.slotsView.getInt32(slot * INDEX_SLOT_BYTES)
     const got = readFully(this.io, this.fd, this.scratch, 0, INDEX_SLOT_BYTES, INDEX_HEADER_BYTES + slot * INDEX_SLOT_BYTES)
     return got === INDEX_SLOT_BYTES ? this.scratch.readInt32BE(0) : 0
   }

@@ -4,6 +4,7 @@
 import path from 'node:path'
 import type { Clock } from '../common/clock'
 import { IndexFile } from './index-file'
+import { removeUnfinishedFiles } from './segment-file'
 import type { StoreIo } from './store-io'
 
 const INDEX_FILE_NAME = /^\d{17}$/
@@ -48,6 +49,7 @@ export class IndexService {
 
   load(): void {
     this.io.mkdirSync(this.dir)
+    removeUnfinishedFiles(this.io, this.dir)
     const names = this.io.readdirSync(this.dir).filter((n) => INDEX_FILE_NAME.test(n)).sort()
     names.forEach((name, i) => {
       const active = i === names.length - 1

@@ -32,7 +32,7 @@ function viewOf(buf: Buffer): DataView {
   return view
 }
 
-function setInt64(dv: DataView, pos: number, value: number): void {
+export function setInt64(dv: DataView, pos: number, value: number): void {
   const hi = Math.floor(value / TWO_POW_32)
   dv.setInt32(pos, hi)
   dv.setUint32(pos + 4, value - hi * TWO_POW_32)
@@ -140,29 +140,47 @@ export function writeRecord(
   setInt64(dv, pos + 28, physicalOffset)
   dv.setInt32(pos + 36, sysFlag)
   setInt64(dv, pos + 40, bornTimestampMs)
-  let p = pos + 48
-  buf.set(bornHost.address, p)
-  p += bornHost.address.length
-  dv.setInt32(p, bornHost.port | 0)
-  setInt64(dv, p + 4, storeTimestampMs)
-  p += 12
-  buf.set(storeHost.address, p)
-  p += storeHost.address.length
-  dv.setInt32(p, storeHost.port | 0)
-  dv.setInt32(p + 4, reconsumeTimes | 0)
-  setInt64(dv, p + 8, preparedTransactionOffset)
-  dv.setInt32(p + 16, body.length)
-  buf.set(body, p + 20)
-  p += 20 + body.length
+  let p = writeHost(buf, dv, pos + 48, bornHost)
+  setInt64(dv, p, storeTimestampMs)
+  p = writeHost(buf, dv, p + 8, storeHost)
+  dv.setInt32(p, reconsumeTimes | 0)
+  setInt64(dv, p + 4, preparedTransactionOffset)
+  dv.setInt32(p + 12, body.length)
+  p += 16
+  if (body.length > 0) buf.set(body, p)
+  p += body.length
   if (v2) {
     dv.setInt16(p, topicBytes)
     p += 2
   } else {
     buf[p++] = topicBytes
   }
-  p += buf.write(topic, p, topicBytes, 'latin1')
+  // Topics are ASCII (validated on put): a byte loop beats the native string write for these short names.
+  for (let i = 0; i < topicBytes; i++) buf[p + i] = topic.charCodeAt(i)
+  p += topicBytes
   dv.setInt16(p, propertiesBytes)
-  if (propertiesBytes > 0) buf.write(properties, p + 2, propertiesBytes, 'utf8')
+  if (propertiesBytes > 0) writeText(buf, properties, p + 2, propertiesBytes)
+}
+
+function writeHost(buf: Buffer, dv: DataView, pos: number, host: HostAddress): number {
+  const address = host.address
+  for (let i = 0; i < address.length; i++) buf[pos + i] = address[i]!
+  dv.setInt32(pos + address.length, host.port | 0)
+  return pos + address.length + 4
+}
+
+interface FastStringWrite {
+  latin1Write?: (text: string, offset: number, length: number) => number
+  utf8Write?: (text: string, offset: number, length: number) => number
+}
+const fastWrite = Buffer.prototype as unknown as FastStringWrite
+
+/** Writes text whose UTF-8 length is `bytes`; ASCII text (bytes === length) takes the cheaper latin1 path. */
+function writeText(buf: Buffer, text: string, pos: number, bytes: number): void {
+  const target = buf as unknown as FastStringWrite
+  if (bytes === text.length && fastWrite.latin1Write) target.latin1Write!(text, pos, bytes)
+  else if (fastWrite.utf8Write) target.utf8Write!(text, pos, bytes)
+  else buf.write(text, pos, bytes, 'utf8')
 }
 
 /** Writes the end-of-segment marker: the bytes left in the segment and the BLANK magic code. */

@@ -314,9 +314,9 @@ export class MessageStore {
     this.commitAndDispatch()
     this.deliverAcks()
     if (this.config.flushDiskType === 'SYNC_FLUSH') {
-      if (this.flushWaitEnd.length > this.flushHead) this.startFlush()
+      if (this.flushWaitEnd.length > this.flushHead) void this.startFlush()
     } else if (this.commitLog.committedPosition - this.commitLog.flushedPosition >= this.config.flushCommitLogDirtyBytesMax) {
-      this.startFlush()
+      void this.startFlush()
     }
   }
 
@@ -437,8 +437,8 @@ export class MessageStore {
   // ---- flush and checkpoint ---------------------------------------------------------------------------
 
   /** Group commit: one fdatasync in flight; whatever was committed meanwhile forms the next batch. */
-  private startFlush(): void {
-    if (this.flushInFlight) return
+  private startFlush(): Promise<void> {
+    if (this.flushInFlight) return this.flushInFlight
     this.flushInFlight = this.commitLog
       .flush()
       .then(
@@ -453,8 +453,9 @@ export class MessageStore {
       )
       .finally(() => {
         this.flushInFlight = undefined
-        if (this.flushWaitEnd.length > this.flushHead && !this.closed) setImmediate(() => this.startFlush())
+        if (this.flushWaitEnd.length > this.flushHead && !this.closed) setImmediate(() => void this.startFlush())
       })
+    return this.flushInFlight
   }
 
   private answerFlushWaiters(flushed: number): void {
@@ -497,8 +498,7 @@ export class MessageStore {
     this.commitAndDispatch()
     this.deliverAcks()
     while (this.flushInFlight) await this.flushInFlight
-    this.startFlush()
-    await this.flushInFlight
+    await this.startFlush()
     return this.commitLog.flushedPosition
   }
 
@@ -672,7 +672,7 @@ export class MessageStore {
     const c = this.config
     if (c.flushDiskType === 'ASYNC_FLUSH') {
       this.timers.push(setRepeatingTimer(this.clock, c.flushIntervalCommitLog, () => {
-        if (this.commitLog.committedPosition > this.commitLog.flushedPosition) this.startFlush()
+        if (this.commitLog.committedPosition > this.commitLog.flushedPosition) void this.startFlush()
       }))
     } else {
       this.timers.push(setRepeatingTimer(this.clock, Math.max(10, Math.min(1000, c.syncFlushTimeout / 4)), () => this.expireFlushWaiters()))

@@ -24,17 +24,13 @@ export class SegmentFile {
     return new SegmentFile(io, dir, fileFromOffset, fileSize, fd)
   }
 
-  /** Creates a new segment at full size (sparse); throws on failure, leaving no file behind. */
+  /**
+   * Creates a new segment at full size (sparse) under a temporary name and renames it into place, so a crash
+   * never leaves a short file under a segment name. Throws on failure, leaving no file behind.
+   */
   static create(io: StoreIo, dir: string, fileFromOffset: number, fileSize: number): SegmentFile {
     const filePath = path.join(dir, offsetToFileName(fileFromOffset))
-    const fd = io.openSync(filePath, 'wx+')
-    try {
-      io.ftruncateSync(fd, fileSize)
-    } catch (err) {
-      io.closeSync(fd)
-      io.unlinkSync(filePath)
-      throw err
-    }
+    const fd = createFullSize(io, filePath, fileSize)
     return new SegmentFile(io, dir, fileFromOffset, fileSize, fd)
   }
 
@@ -61,4 +57,28 @@ export class SegmentFile {
     this.close()
     this.io.unlinkSync(this.path)
   }
+}
+
+/** Suffix of a file being created; a leftover one is deleted at load. */
+export const CREATING_SUFFIX = '.creating'
+
+/** Creates `filePath` at `fileSize` bytes via a temporary name and rename; returns the open fd. */
+export function createFullSize(io: StoreIo, filePath: string, fileSize: number): number {
+  const temp = filePath + CREATING_SUFFIX
+  if (io.existsSync(filePath)) throw Object.assign(new Error(`EEXIST: ${filePath}`), { code: 'EEXIST' })
+  const fd = io.openSync(temp, 'wx+')
+  try {
+    io.ftruncateSync(fd, fileSize)
+    io.renameSync(temp, filePath)
+  } catch (err) {
+    io.closeSync(fd)
+    if (io.existsSync(temp)) io.unlinkSync(temp)
+    throw err
+  }
+  return fd
+}
+
+/** Deletes files a crash left half-created in `dir`. */
+export function removeUnfinishedFiles(io: StoreIo, dir: string): void {
+  for (const name of io.readdirSync(dir)) if (name.endsWith(CREATING_SUFFIX)) io.unlinkSync(path.join(dir, name))
 }
