@@ -30,6 +30,8 @@ export class CommitLog {
   private committed = 0
   private flushed = 0
   private warming: Promise<void> | undefined
+  /** Start offset of the last segment a warm-up was started for (each is warmed at most once). */
+  private warmedOffset = -1
 
   constructor(private readonly options: CommitLogOptions) {
     this.staging = Buffer.allocUnsafe(options.writeBufferBytes)
@@ -99,6 +101,11 @@ export class CommitLog {
     return this.wrote + size + END_FILE_MIN_BLANK_LENGTH > current.fileFromOffset + current.fileSize
   }
 
+  /** Bytes appended and not yet committed. */
+  stagedBytes(): number {
+    return this.wrote - this.stagingStart
+  }
+
   /** Bytes left in staging for new records. */
   stagingRoom(): number {
     return this.staging.length - (this.wrote - this.stagingStart)
@@ -111,7 +118,6 @@ export class CommitLog {
     const fileFromOffset = this.segments.length === 0 ? this.wrote - (this.wrote % this.options.segmentBytes) : this.wrote
     const segment = this.createSegment(fileFromOffset)
     this.segments.push(segment)
-    this.warmNextSegment()
     return segment
   }
 
@@ -135,7 +141,6 @@ export class CommitLog {
     assertInvariant(current !== undefined && this.committed === this.wrote, 'rollSegment with uncommitted bytes')
     const segmentEnd = current.fileFromOffset + current.fileSize
     this.wrote = this.committed = this.stagingStart = segmentEnd
-    this.warmNextSegment()
   }
 
   /** Staging buffer and position where the next record of `size` bytes is to be encoded. */
@@ -166,6 +171,9 @@ export class CommitLog {
     const start = this.stagingStart
     this.committed = this.wrote
     this.stagingStart = this.wrote
+    // Half way through a segment, start pre-writing the next one: late enough not to compete with the
+    // flushes of a fresh store, early enough to be ready before the roll at any append rate we reach.
+    if (this.committed - segment.fileFromOffset >= segment.fileSize / 2) this.warmNextSegment()
     return { buf: this.staging, start, end: this.committed }
   }
 
@@ -295,7 +303,11 @@ export class CommitLog {
   private warmNextSegment(): void {
     if (!this.options.warmSegments || this.warming) return
     const current = this.segmentFor(this.wrote)
-    if (current) this.warmSegmentAt(current.fileFromOffset + current.fileSize)
+    if (!current) return
+    const nextOffset = current.fileFromOffset + current.fileSize
+    if (nextOffset === this.warmedOffset) return
+    this.warmedOffset = nextOffset
+    this.warmSegmentAt(nextOffset)
   }
 
   private warmSegmentAt(fileFromOffset: number): void {

@@ -35,7 +35,7 @@ export interface MessageStoreConfig {
   maxMessageSize: number
   /** Pre-write each new CommitLog segment with zeros in the background before it is used. */
   warmMappedFileEnable: boolean
-  /** Bytes staged in memory before one write() to the CommitLog. */
+  /** Bytes staged in memory before one write() to the CommitLog (a larger record is written whole). */
   commitLogWriteBufferBytes: number
   /** The delay level table, used to compute SCHEDULE_TOPIC_XXXX deliver times. */
   messageDelayLevel: string
@@ -61,7 +61,7 @@ export const DEFAULT_STORE_CONFIG: Omit<MessageStoreConfig, 'storePathRootDir'> 
   messageIndexEnable: true,
   maxMessageSize: 4 * 1024 * 1024,
   warmMappedFileEnable: true,
-  commitLogWriteBufferBytes: 1024 * 1024,
+  commitLogWriteBufferBytes: 256 * 1024,
   messageDelayLevel: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h',
   brokerIP1: '127.0.0.1',
   listenPort: 10911,
