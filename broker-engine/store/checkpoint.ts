@@ -4,7 +4,7 @@
 //   copy (at 0 and 2048): magic u32 'MQCP' | version u32 | sequence i64 | commitLogFlushedOffset i64 |
 //                         dispatchedOffset i64 | commitLogEndOffset i64 | clean u32 | savedAtMs i64 | crc32 u32
 
-import { zlibCrc32 } from './crc32'
+import { crc32 } from './crc32'
 import { readInt64BE, writeInt64BE } from './message-codec'
 import { readFully, writeFully, type StoreIo } from './store-io'
 
@@ -61,7 +61,7 @@ export class Checkpoint {
     writeInt64BE(b, 32, data.commitLogEndOffset)
     b.writeUInt32BE(data.clean ? 1 : 0, 40)
     writeInt64BE(b, 44, data.savedAtMs)
-    b.writeUInt32BE(zlibCrc32(b.subarray(0, BODY_BYTES)) >>> 0, BODY_BYTES)
+    b.writeUInt32BE(crc32(b.subarray(0, BODY_BYTES)) >>> 0, BODY_BYTES)
     writeFully(this.io, this.fd, b, 0, BODY_BYTES + 4, (this.sequence % 2) * COPY_BYTES)
   }
 
@@ -81,7 +81,7 @@ export class Checkpoint {
     const b = Buffer.alloc(BODY_BYTES + 4)
     if (readFully(this.io, this.fd, b, 0, b.length, at) !== b.length) return undefined
     if (b.readUInt32BE(0) !== MAGIC || b.readUInt32BE(4) !== VERSION) return undefined
-    if ((zlibCrc32(b.subarray(0, BODY_BYTES)) >>> 0) !== b.readUInt32BE(BODY_BYTES)) return undefined
+    if ((crc32(b.subarray(0, BODY_BYTES)) >>> 0) !== b.readUInt32BE(BODY_BYTES)) return undefined
     return {
       sequence: readInt64BE(b, 8),
       data: {

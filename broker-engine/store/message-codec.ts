@@ -1,7 +1,7 @@
 // RocketMQ's stored-message record (PROTOCOL.md 3.1, FORMAT.md): the exact bytes the CommitLog holds and that
 // pull, query and view responses carry, so the store never re-encodes a message to serve it.
 
-import { zlibCrc32 } from './crc32'
+import { crc32 } from './crc32'
 import {
   BLANK_MAGIC_CODE,
   MESSAGE_MAGIC_CODE_V1,
@@ -44,7 +44,7 @@ export function readInt64BE(buf: Buffer, pos: number): number {
 
 /** CRC32 of the body as RocketMQ stores it: the low 31 bits (UtilAll.crc32 & 0x7FFFFFFF). */
 export function bodyCrc32(body: Uint8Array): number {
-  return zlibCrc32(body) & 0x7fffffff
+  return crc32(body) & 0x7fffffff
 }
 
 export function hostBytes(sysFlag: number, v6Bit: number): number {
@@ -299,6 +299,6 @@ export function checkRecord(
   if (propertiesLength > 0 && buf.subarray(p, end).indexOf(0) >= 0) {
     return { kind: 'CORRUPT', reason: 'NUL byte in properties (torn write)' }
   }
-  if ((zlibCrc32(body) & 0x7fffffff) !== buf.readInt32BE(pos + 8)) return { kind: 'CORRUPT', reason: 'body CRC mismatch' }
+  if ((crc32(body) & 0x7fffffff) !== buf.readInt32BE(pos + 8)) return { kind: 'CORRUPT', reason: 'body CRC mismatch' }
   return { kind: 'MESSAGE', size: totalSize }
 }
