@@ -34,7 +34,8 @@ export class CommitLog {
   private warmedOffset = -1
 
   constructor(private readonly options: CommitLogOptions) {
-    this.staging = Buffer.allocUnsafe(options.writeBufferBytes)
+    // Filled at once so its memory is committed when the store opens, not during the first appends.
+    this.staging = Buffer.allocUnsafe(options.writeBufferBytes).fill(0)
   }
 
   get wrotePosition(): number {

@@ -58,7 +58,9 @@ export class IndexFile {
   static create(io: StoreIo, filePath: string, slotNum: number, indexNum: number): IndexFile {
     const fd = createFullSize(io, filePath, IndexFile.fileBytes(slotNum, indexNum))
     const file = new IndexFile(io, filePath, fd, slotNum, indexNum)
-    file.setSlots(Buffer.alloc(slotNum * INDEX_SLOT_BYTES))
+    // Fill (not just allocate) the slot array: keys hash to every page of it within the first messages, so its
+    // memory is a fixed cost of an open store, committed here rather than while messages arrive.
+    file.setSlots(Buffer.allocUnsafe(slotNum * INDEX_SLOT_BYTES).fill(0))
     file.dirtySlotPages = new Uint8Array(Math.ceil((slotNum * INDEX_SLOT_BYTES) / SLOT_PAGE_BYTES))
     file.writeHeader()
     return file

@@ -57,6 +57,11 @@ export class IndexService {
     })
   }
 
+  /** A new store starts with its first index file, so its fixed memory is there from the start. */
+  ensureActiveFile(): void {
+    if (this.files.length === 0) this.rollFile(undefined)
+  }
+
   /**
    * Indexes one record under its unique id and each space-separated key. Returns false when the index could
    * not take them (I/O failure); the caller retries the record later.

@@ -591,6 +591,7 @@ export class MessageStore {
       throw err
     }
     await this.commitLog.prepareFirstSegment()
+    this.index?.ensureActiveFile()
     const abortPath = path.join(root, 'abort')
     const fd = this.io.openSync(abortPath, 'w')
     this.io.closeSync(fd)

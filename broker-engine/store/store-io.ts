@@ -57,8 +57,9 @@ export const nodeStoreIo: StoreIo = {
   existsSync: (path) => fs.existsSync(path),
   readFileSync: (path) => fs.readFileSync(path),
   diskUsedRatio(path) {
+    // As RocketMQ computes it (UtilAll.getDiskPartitionSpaceUsedPercent): (total - free) / total.
     const s = fs.statfsSync(path)
-    return s.blocks > 0 ? 1 - s.bavail / s.blocks : 0
+    return s.blocks > 0 ? 1 - s.bfree / s.blocks : 0
   },
 }
 

@@ -23,6 +23,8 @@ function errnoError(code: string, op: string, path: string): NodeJS.ErrnoExcepti
 
 export class FaultyIo implements StoreIo {
   private rules: FaultRule[] = []
+  /** When set, the disk usage the store sees (0..1) instead of the real file system's. */
+  diskUsedRatioOverride: number | undefined
   private readonly pathOfFd = new Map<number, string>()
   readonly counts = { write: 0, fdatasync: 0, open: 0 }
 
@@ -114,6 +116,6 @@ export class FaultyIo implements StoreIo {
     return this.inner.readFileSync(path)
   }
   diskUsedRatio(path: string): number {
-    return this.inner.diskUsedRatio(path)
+    return this.diskUsedRatioOverride ?? this.inner.diskUsedRatio(path)
   }
 }

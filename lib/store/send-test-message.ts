@@ -1,6 +1,7 @@
 // Sends one test message into the embedded store (topic, optional tag and keys, a UTF-8 body), audited.
 import 'server-only'
 import { z } from 'zod'
+import { formatProperties } from '@/broker-engine/index'
 import { getMessageStore } from '@/lib/engine/embedded-engine'
 import { runAudited } from '@/lib/audit/run-audited'
 import { toAppError } from '@/lib/errors'
@@ -63,13 +64,13 @@ export interface SendTestMessageResult {
   readonly wroteBytes: number
 }
 
-/** RocketMQ's properties wire form: `TAGS\u0001<tag>\u0002KEYS\u0001<k1 k2>\u0002`. */
+/** RocketMQ's properties wire form, as the engine formats it: `TAGS\u0001<tag>\u0002KEYS\u0001<k1 k2>`. */
 export function buildTestMessageProperties(tag: string | undefined, keys: string | undefined): string {
-  let properties = ''
-  if (tag !== undefined) properties += `TAGS\u0001${tag}\u0002`
   const keyList = keys?.split(/\s+/).filter((key) => key !== '') ?? []
-  if (keyList.length > 0) properties += `KEYS\u0001${keyList.join(' ')}\u0002`
-  return properties
+  return formatProperties([
+    ['TAGS', tag],
+    ['KEYS', keyList.length > 0 ? keyList.join(' ') : undefined],
+  ])
 }
 
 const g = globalThis as unknown as { __mqdeckTestQueueCursor?: number }

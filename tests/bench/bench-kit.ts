@@ -32,9 +32,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 export const BENCH_TOPIC = 'BenchTopic'
 export const BENCH_QUEUES = 8
 
-/** The UNIQ_KEY a bench producer sets on message i (32 hex chars, as a Java client would). */
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'))
+const UNIQ_PREFIX = 'C0A80001' + '0001' + '00000000' + '0000'
+
+/** The UNIQ_KEY a bench producer sets on message i (32 hex chars built from a byte table, as a client does). */
 export function benchUniqKey(i: number): string {
-  return 'C0A80001' + '0001' + '00000000' + i.toString(16).toUpperCase().padStart(12, '0')
+  return UNIQ_PREFIX + HEX_BYTE[(i >>> 24) & 0xff]! + HEX_BYTE[(i >>> 16) & 0xff]! + HEX_BYTE[(i >>> 8) & 0xff]! + HEX_BYTE[i & 0xff]!
 }
 
 export function benchProperties(i: number): string {

@@ -13,7 +13,8 @@ const WINDOW = 8192
 
 const store = await MessageStore.open({ storePathRootDir: dir! }, { log: () => undefined })
 gc()
-const rssBefore = process.memoryUsage().rss
+const memBefore = process.memoryUsage()
+const rssBefore = memBefore.rss
 
 const t0 = performance.now()
 const cpu0 = process.cpuUsage()
@@ -35,6 +36,6 @@ const seconds = (performance.now() - t0) / 1000
 const cpu = process.cpuUsage(cpu0)
 gc()
 const rssAfter = process.memoryUsage().rss
-process.stdout.write(JSON.stringify({ msgsPerSec: count / seconds, cpuUsPerMsg: (cpu.user + cpu.system) / count, rssBefore, rssAfter, maxOffset: store.commitLogMaxOffset }) + '\n')
+process.stdout.write(JSON.stringify({ memBefore, memAfter: process.memoryUsage(), msgsPerSec: count / seconds, cpuUsPerMsg: (cpu.user + cpu.system) / count, rssBefore, rssAfter, maxOffset: store.commitLogMaxOffset }) + '\n')
 process.stdin.on('data', () => undefined)
 setInterval(() => undefined, 60_000)

@@ -1,18 +1,21 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { FaultyIo } from '../../../broker-engine/testing/faulty-io'
 import { ManualClock } from '../../../broker-engine/testing/manual-clock'
 import { expectOk, message, openStore, tempStoreDir } from './store-test-kit'
 
 const HOUR = 3_600_000
 
 describe('retention', () => {
-  async function filledStore(clock: ManualClock) {
+  async function filledStore(clock: ManualClock, diskUsedRatio = 0.3) {
     const dir = tempStoreDir()
+    const io = new FaultyIo()
+    io.diskUsedRatioOverride = diskUsedRatio // this machine's real disk must not decide the outcome
     const store = await openStore(
       dir,
       { fileReservedTime: 48, deleteWhen: '04', cleanResourceInterval: 10_000, maxIndexNum: 60 },
-      { clock },
+      { clock, io },
     )
     const body = Buffer.alloc(8000, 1)
     // ~30 records per 256 KiB segment; 100 records → 4 segments, written over ~2 hours.
@@ -21,7 +24,7 @@ describe('retention', () => {
       clock.advance(60_000)
     }
     await store.checkpointNow()
-    return { dir, store }
+    return { dir, store, io }
   }
 
   it('deletes segments older than fileReservedTime at the deleteWhen hour, then the queue and index files behind them', async () => {
@@ -69,6 +72,17 @@ describe('retention', () => {
     expect(fs.readdirSync(path.join(dir, 'commitlog'))).toHaveLength(1)
   })
 
+  it('deletes expired segments at any hour once the disk is fuller than diskMaxUsedSpaceRatio', async () => {
+    const clock = new ManualClock(new Date(2026, 10, 20, 9, 0, 0).getTime())
+    const { dir, io } = await filledStore(clock)
+    clock.advance(49 * HOUR) // 10:40 two days later: expired, not a deleteWhen hour, disk at 30%
+    const count = fs.readdirSync(path.join(dir, 'commitlog')).length
+    expect(count).toBeGreaterThan(1)
+    io.diskUsedRatioOverride = 0.8 // above the default 75%
+    clock.advance(10_000)
+    expect(fs.readdirSync(path.join(dir, 'commitlog'))).toHaveLength(1)
+  })
+
   it('keeps working after deletion: appends continue and a restart sees the new min offsets', async () => {
     const clock = new ManualClock(new Date(2026, 10, 20, 9, 0, 0).getTime())
     const { dir, store } = await filledStore(clock)
@@ -78,7 +92,9 @@ describe('retention', () => {
     const r = expectOk(await store.putMessage(message('OldTopic', 0, 'fresh')))
     expect(r.queueOffset).toBe(100)
     await store.shutdown()
-    const reopened = await openStore(dir, {}, { clock })
+    const quietDisk = new FaultyIo()
+    quietDisk.diskUsedRatioOverride = 0.3
+    const reopened = await openStore(dir, {}, { clock, io: quietDisk })
     expect(reopened.getMinOffsetInQueue('OldTopic', 0)).toBe(min)
     expect(reopened.getMaxOffsetInQueue('OldTopic', 0)).toBe(101)
   })

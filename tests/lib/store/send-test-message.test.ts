@@ -74,9 +74,9 @@ describe('sendTestMessageInput', () => {
 
 describe('buildTestMessageProperties', () => {
   it("writes RocketMQ's TAGS and KEYS properties with \\u0001 and \\u0002 separators", () => {
-    expect(buildTestMessageProperties('TagA', 'k1  k2 ')).toBe('TAGS\u0001TagA\u0002KEYS\u0001k1 k2\u0002')
-    expect(buildTestMessageProperties(undefined, 'k1')).toBe('KEYS\u0001k1\u0002')
-    expect(buildTestMessageProperties('TagA', undefined)).toBe('TAGS\u0001TagA\u0002')
+    expect(buildTestMessageProperties('TagA', 'k1  k2 ')).toBe('TAGS\u0001TagA\u0002KEYS\u0001k1 k2')
+    expect(buildTestMessageProperties(undefined, 'k1')).toBe('KEYS\u0001k1')
+    expect(buildTestMessageProperties('TagA', undefined)).toBe('TAGS\u0001TagA')
     expect(buildTestMessageProperties(undefined, undefined)).toBe('')
   })
 })
