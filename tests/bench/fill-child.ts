@@ -36,6 +36,6 @@ const seconds = (performance.now() - t0) / 1000
 const cpu = process.cpuUsage(cpu0)
 gc()
 const rssAfter = process.memoryUsage().rss
-process.stdout.write(JSON.stringify({ memBefore, memAfter: process.memoryUsage(), msgsPerSec: count / seconds, cpuUsPerMsg: (cpu.user + cpu.system) / count, rssBefore, rssAfter, maxOffset: store.commitLogMaxOffset }) + '\n')
+process.stdout.write(JSON.stringify({ heapUsedGrowth: process.memoryUsage().heapUsed - memBefore.heapUsed, arrayBuffersGrowth: process.memoryUsage().arrayBuffers - memBefore.arrayBuffers, msgsPerSec: count / seconds, cpuUsPerMsg: (cpu.user + cpu.system) / count, rssBefore, rssAfter, maxOffset: store.commitLogMaxOffset }) + '\n')
 process.stdin.on('data', () => undefined)
 setInterval(() => undefined, 60_000)

@@ -31,7 +31,7 @@ async function fillInChild(dir: string, count: number, bodyBytes: number) {
     })
     child.on('exit', (code) => reject(new Error(`fill child exited early (${code})`)))
   })
-  const report = JSON.parse(line) as { msgsPerSec: number; cpuUsPerMsg: number; rssBefore: number; rssAfter: number; maxOffset: number }
+  const report = JSON.parse(line) as { heapUsedGrowth: number; arrayBuffersGrowth: number; msgsPerSec: number; cpuUsPerMsg: number; rssBefore: number; rssAfter: number; maxOffset: number }
   return {
     report,
     kill: async () => {
@@ -122,6 +122,9 @@ export async function storeBenchmarks(root: string, ceilings: Ceilings, quick: b
   out.push(result(`store.rss.before.${label}`, mib(report.rssBefore), 'MiB'))
   out.push(result(`store.rss.after.${label}`, mib(report.rssAfter), 'MiB'))
   out.push(result(`store.rss.growth.${label}`, mib(report.rssAfter - report.rssBefore), 'MiB', { target: 64, targetKind: 'max' }))
+  // What the store itself keeps: live JS objects and buffers. RSS growth beyond these is V8 sizing its heap.
+  out.push(result(`store.heapUsed.growth.${label}`, mib(report.heapUsedGrowth), 'MiB'))
+  out.push(result(`store.arrayBuffers.growth.${label}`, mib(report.arrayBuffersGrowth), 'MiB'))
   await kill()
 
   let t0 = performance.now()
