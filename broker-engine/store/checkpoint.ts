@@ -81,7 +81,7 @@ export class Checkpoint {
     const b = Buffer.alloc(BODY_BYTES + 4)
     if (readFully(this.io, this.fd, b, 0, b.length, at) !== b.length) return undefined
     if (b.readUInt32BE(0) !== MAGIC || b.readUInt32BE(4) !== VERSION) return undefined
-    if ((crc32(b.subarray(0, BODY_BYTES)) >>> 0) !== b.readUInt32BE(BODY_BYTES)) return undefined
+    if (crc32(b.subarray(0, BODY_BYTES)) >>> 0 !== b.readUInt32BE(BODY_BYTES)) return undefined
     return {
       sequence: readInt64BE(b, 8),
       data: {

@@ -72,9 +72,16 @@ export class CommitLog {
       const previous = this.segments.at(-1)
       if (size !== segmentBytes) {
         segment.close()
-        throw new StoreCorruptionError(segment.path, 0, `segment size ${size} != mappedFileSizeCommitLog ${segmentBytes}`)
+        throw new StoreCorruptionError(
+          segment.path,
+          0,
+          `segment size ${size} != mappedFileSizeCommitLog ${segmentBytes}`,
+        )
       }
-      if (fileFromOffset % segmentBytes !== 0 || (previous && previous.fileFromOffset + segmentBytes !== fileFromOffset)) {
+      if (
+        fileFromOffset % segmentBytes !== 0 ||
+        (previous && previous.fileFromOffset + segmentBytes !== fileFromOffset)
+      ) {
         segment.close()
         throw new StoreCorruptionError(segment.path, 0, 'segment name does not follow the previous segment')
       }
@@ -116,7 +123,8 @@ export class CommitLog {
   ensureWritableSegment(): SegmentFile {
     const existing = this.segmentFor(this.wrote)
     if (existing) return existing
-    const fileFromOffset = this.segments.length === 0 ? this.wrote - (this.wrote % this.options.segmentBytes) : this.wrote
+    const fileFromOffset =
+      this.segments.length === 0 ? this.wrote - (this.wrote % this.options.segmentBytes) : this.wrote
     const segment = this.createSegment(fileFromOffset)
     this.segments.push(segment)
     return segment
@@ -139,7 +147,10 @@ export class CommitLog {
   /** After the padded segment is committed: continue at the start of the next segment. */
   rollSegment(): void {
     const current = this.segmentFor(this.committed - 1)
-    assertInvariant(current !== undefined && this.committed === this.wrote, 'rollSegment with uncommitted bytes')
+    assertInvariant(
+      current !== undefined && this.committed === this.wrote,
+      'rollSegment with uncommitted bytes',
+    )
     const segmentEnd = current.fileFromOffset + current.fileSize
     this.wrote = this.committed = this.stagingStart = segmentEnd
   }
@@ -167,7 +178,10 @@ export class CommitLog {
     if (length === 0) return undefined
     const segment = this.segmentFor(this.stagingStart)
     assertInvariant(segment !== undefined, `no segment for committed offset ${this.stagingStart}`)
-    assertInvariant(this.wrote <= segment.fileFromOffset + segment.fileSize, 'staged bytes cross a segment end')
+    assertInvariant(
+      this.wrote <= segment.fileFromOffset + segment.fileSize,
+      'staged bytes cross a segment end',
+    )
     segment.write(this.staging, 0, length, this.stagingStart - segment.fileFromOffset)
     const start = this.stagingStart
     this.committed = this.wrote
@@ -184,7 +198,12 @@ export class CommitLog {
       const segment = this.segmentFor(this.stagingStart)
       if (segment) {
         try {
-          segment.write(Buffer.alloc(partiallyWrittenBytes), 0, partiallyWrittenBytes, this.stagingStart - segment.fileFromOffset)
+          segment.write(
+            Buffer.alloc(partiallyWrittenBytes),
+            0,
+            partiallyWrittenBytes,
+            this.stagingStart - segment.fileFromOffset,
+          )
         } catch {
           // Recovery still rejects these bytes: they are not followed by a valid record chain from a checkpoint.
         }
@@ -219,7 +238,8 @@ export class CommitLog {
     if (!segment || offset + length > segment.fileFromOffset + segment.fileSize) return false
     if (offset + length > this.stagingStart) {
       const fromFile = this.stagingStart - offset
-      if (segment.read(target, targetOffset, fromFile, offset - segment.fileFromOffset) !== fromFile) return false
+      if (segment.read(target, targetOffset, fromFile, offset - segment.fileFromOffset) !== fromFile)
+        return false
       this.staging.copy(target, targetOffset + fromFile, 0, length - fromFile)
       return true
     }
@@ -291,7 +311,8 @@ export class CommitLog {
     const warmPath = path.join(dir, offsetToFileName(fileFromOffset) + WARM_SUFFIX)
     const finalPath = path.join(dir, offsetToFileName(fileFromOffset))
     // A segment the warmer finished is renamed into place; otherwise create it sparse now.
-    if (!io.existsSync(finalPath) && io.existsSync(warmPath) && !this.warming) io.renameSync(warmPath, finalPath)
+    if (!io.existsSync(finalPath) && io.existsSync(warmPath) && !this.warming)
+      io.renameSync(warmPath, finalPath)
     if (io.existsSync(finalPath)) return SegmentFile.open(io, dir, fileFromOffset, segmentBytes)
     return SegmentFile.create(io, dir, fileFromOffset, segmentBytes)
   }

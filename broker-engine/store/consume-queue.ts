@@ -65,15 +65,26 @@ export class ConsumeQueue {
   load(): void {
     if (!this.io.existsSync(this.dir)) return
     removeUnfinishedFiles(this.io, this.dir)
-    const names = this.io.readdirSync(this.dir).filter((n) => SEGMENT_NAME_PATTERN.test(n)).sort()
+    const names = this.io
+      .readdirSync(this.dir)
+      .filter((n) => SEGMENT_NAME_PATTERN.test(n))
+      .sort()
     for (const name of names) {
       const from = Number(name)
       const file = SegmentFile.open(this.io, this.dir, from, this.fileBytes)
       const size = this.io.fileSizeSync(file.fd)
       const previous = this.files.at(-1)
-      if (size !== this.fileBytes || from % this.fileBytes !== 0 || (previous && previous.fileFromOffset + this.fileBytes !== from)) {
+      if (
+        size !== this.fileBytes ||
+        from % this.fileBytes !== 0 ||
+        (previous && previous.fileFromOffset + this.fileBytes !== from)
+      ) {
         file.close()
-        throw new StoreCorruptionError(file.path, 0, `consume queue file size ${size} or name does not fit mappedFileSizeConsumeQueue ${this.fileBytes}`)
+        throw new StoreCorruptionError(
+          file.path,
+          0,
+          `consume queue file size ${size} or name does not fit mappedFileSizeConsumeQueue ${this.fileBytes}`,
+        )
       }
       this.files.push(file)
     }
@@ -101,7 +112,10 @@ export class ConsumeQueue {
    */
   putUnit(queueOffset: number, commitLogOffset: number, size: number, tagsCode: number): boolean {
     if (queueOffset < this.maxUnit) return this.repairUnit(queueOffset, commitLogOffset, size, tagsCode)
-    assertInvariant(queueOffset === this.maxUnit, `${this.topic}/${this.queueId}: unit ${queueOffset} after max ${this.maxUnit}`)
+    assertInvariant(
+      queueOffset === this.maxUnit,
+      `${this.topic}/${this.queueId}: unit ${queueOffset} after max ${this.maxUnit}`,
+    )
     if (!this.staging) {
       this.staging = Buffer.allocUnsafe(STAGING_UNITS * CQ_UNIT_BYTES)
       this.stagingView = new DataView(this.staging.buffer, this.staging.byteOffset, this.staging.byteLength)
@@ -175,7 +189,10 @@ export class ConsumeQueue {
       const fileEndUnit = (file.fileFromOffset + file.fileSize) / CQ_UNIT_BYTES
       const n = Math.min(wanted - done, fileEndUnit - unit, this.stagingStartUnit - unit)
       const bytes = n * CQ_UNIT_BYTES
-      if (file.read(target, done * CQ_UNIT_BYTES, bytes, unit * CQ_UNIT_BYTES - file.fileFromOffset) !== bytes) return done
+      if (
+        file.read(target, done * CQ_UNIT_BYTES, bytes, unit * CQ_UNIT_BYTES - file.fileFromOffset) !== bytes
+      )
+        return done
       done += n
     }
     return done
@@ -204,7 +221,7 @@ export class ConsumeQueue {
     this.commit()
     if (queueOffset >= this.maxUnit) return
     const zeros = Buffer.alloc(64 * 1024)
-    for (let unit = queueOffset; unit < this.maxUnit; ) {
+    for (let unit = queueOffset; unit < this.maxUnit;) {
       const file = this.fileForUnit(unit, false)
       if (!file) break
       const fileEndUnit = (file.fileFromOffset + file.fileSize) / CQ_UNIT_BYTES
@@ -213,7 +230,8 @@ export class ConsumeQueue {
       this.dirtyFiles.add(file)
       unit += n
     }
-    while (this.files.length > 1 && this.files.at(-1)!.fileFromOffset / CQ_UNIT_BYTES > queueOffset) this.files.pop()!.destroy()
+    while (this.files.length > 1 && this.files.at(-1)!.fileFromOffset / CQ_UNIT_BYTES > queueOffset)
+      this.files.pop()!.destroy()
     this.maxUnit = this.stagingStartUnit = this.nextQueueOffset = Math.max(queueOffset, this.minUnit)
   }
 
@@ -263,7 +281,8 @@ export class ConsumeQueue {
   private repairUnit(queueOffset: number, commitLogOffset: number, size: number, tagsCode: number): boolean {
     if (!this.readUnit(queueOffset)) return true // below minOffset: expired, nothing to repair
     const s = this.unitScratch
-    if (readInt64BE(s, 0) === commitLogOffset && s.readInt32BE(8) === size && readInt64BE(s, 12) === tagsCode) return true
+    if (readInt64BE(s, 0) === commitLogOffset && s.readInt32BE(8) === size && readInt64BE(s, 12) === tagsCode)
+      return true
     writeInt64BE(s, 0, commitLogOffset)
     s.writeInt32BE(size, 8)
     writeInt64BE(s, 12, tagsCode)

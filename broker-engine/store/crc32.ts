@@ -9,7 +9,9 @@ type Crc32 = (data: Uint8Array, initial?: number) => number
 
 function loadNative(): Crc32 | undefined {
   try {
-    const mod = createRequire(import.meta.url)('@node-rs/crc32') as { crc32?: (input: Uint8Array, initial?: number | null) => number }
+    const mod = createRequire(import.meta.url)('@node-rs/crc32') as {
+      crc32?: (input: Uint8Array, initial?: number | null) => number
+    }
     const fn = mod.crc32
     // Check it is the IEEE polynomial before trusting it: CRC32("123456789") = 0xCBF43926.
     if (typeof fn !== 'function' || fn(Buffer.from('123456789')) >>> 0 !== 0xcbf43926) return undefined

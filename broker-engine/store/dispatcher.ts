@@ -22,7 +22,12 @@ import type { CommitLog } from './commit-log'
  * The ConsumeQueue tag code: Java hashCode of TAGS, or for SCHEDULE_TOPIC_XXXX the time the delayed message
  * falls due (store time + the level's delay), which the delay service scans by.
  */
-export function computeTagsCode(topic: string, properties: string, storeTimestampMs: number, delayLevelsMs: readonly number[]): number {
+export function computeTagsCode(
+  topic: string,
+  properties: string,
+  storeTimestampMs: number,
+  delayLevelsMs: readonly number[],
+): number {
   if (topic === SCHEDULE_TOPIC) {
     const level = Number(findProperty(properties, PROPERTY_DELAY_TIME_LEVEL) ?? 0)
     const clamped = Math.min(Math.max(Number.isInteger(level) ? level : 0, 1), delayLevelsMs.length)
@@ -76,7 +81,13 @@ export function parseForDispatch(buf: Buffer, pos: number, delayLevelsMs: readon
 
 export type ScanStop =
   | { readonly kind: 'END'; readonly offset: number }
-  | { readonly kind: 'CORRUPT'; readonly offset: number; readonly file: string; readonly fileOffset: number; readonly reason: string }
+  | {
+      readonly kind: 'CORRUPT'
+      readonly offset: number
+      readonly file: string
+      readonly fileOffset: number
+      readonly reason: string
+    }
 
 /**
  * Walks records from `from` (a record boundary) to the first position holding no valid record, verifying each
@@ -95,7 +106,12 @@ export function scanCommitLog(
     const segment = commitLog.segmentFor(offset)
     if (!segment) return { kind: 'END', offset }
     const segmentEnd = segment.fileFromOffset + segment.fileSize
-    const got = segment.read(buf, 0, Math.min(buf.length, segmentEnd - offset), offset - segment.fileFromOffset)
+    const got = segment.read(
+      buf,
+      0,
+      Math.min(buf.length, segmentEnd - offset),
+      offset - segment.fileFromOffset,
+    )
     let pos = 0
     let nextOffset = -1
     for (;;) {
@@ -108,7 +124,13 @@ export function scanCommitLog(
       if (buf.readInt32BE(pos + 4) === BLANK_MAGIC_CODE) {
         if (declared !== availableInSegment) {
           const reason = `blank marker says ${declared} bytes left, segment has ${availableInSegment}`
-          return { kind: 'CORRUPT', offset: here, file: segment.path, fileOffset: here - segment.fileFromOffset, reason }
+          return {
+            kind: 'CORRUPT',
+            offset: here,
+            file: segment.path,
+            fileOffset: here - segment.fileFromOffset,
+            reason,
+          }
         }
         nextOffset = segmentEnd
         break
@@ -117,11 +139,23 @@ export function scanCommitLog(
         if (pos === 0) buf = Buffer.allocUnsafe(declared) // a record larger than the chunk
         break
       }
-      const check: RecordCheck = checkRecord(buf, pos, Math.min(inChunk, availableInSegment), here, maxRecordBytes)
+      const check: RecordCheck = checkRecord(
+        buf,
+        pos,
+        Math.min(inChunk, availableInSegment),
+        here,
+        maxRecordBytes,
+      )
       if (check.kind === 'END') return { kind: 'END', offset: here }
       if (check.kind !== 'MESSAGE') {
         const reason = check.kind === 'CORRUPT' ? check.reason : 'unexpected blank marker'
-        return { kind: 'CORRUPT', offset: here, file: segment.path, fileOffset: here - segment.fileFromOffset, reason }
+        return {
+          kind: 'CORRUPT',
+          offset: here,
+          file: segment.path,
+          fileOffset: here - segment.fileFromOffset,
+          reason,
+        }
       }
       onRecord?.(buf, pos, here)
       pos += check.size

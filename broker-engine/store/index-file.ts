@@ -33,7 +33,11 @@ export class IndexFile {
   private slots: Buffer | undefined
   private dirtySlotPages: Uint8Array | undefined
   private readonly staging = Buffer.allocUnsafe(STAGING_ENTRIES * INDEX_ENTRY_BYTES)
-  private readonly stagingView = new DataView(this.staging.buffer, this.staging.byteOffset, this.staging.byteLength)
+  private readonly stagingView = new DataView(
+    this.staging.buffer,
+    this.staging.byteOffset,
+    this.staging.byteLength,
+  )
   private slotsView: DataView | undefined
   /** Entries below this number are in the file; the rest are staged. */
   private committedCount = 1
@@ -133,7 +137,14 @@ export class IndexFile {
   commitEntries(): void {
     const count = this.indexCount - this.committedCount
     if (count === 0) return
-    writeFully(this.io, this.fd, this.staging, 0, count * INDEX_ENTRY_BYTES, this.entriesAt + this.committedCount * INDEX_ENTRY_BYTES)
+    writeFully(
+      this.io,
+      this.fd,
+      this.staging,
+      0,
+      count * INDEX_ENTRY_BYTES,
+      this.entriesAt + this.committedCount * INDEX_ENTRY_BYTES,
+    )
     this.committedCount = this.indexCount
   }
 
@@ -143,7 +154,7 @@ export class IndexFile {
     const slots = this.slots
     const dirty = this.dirtySlotPages
     if (slots && dirty) {
-      for (let page = 0; page < dirty.length; ) {
+      for (let page = 0; page < dirty.length;) {
         if (dirty[page] === 0) {
           page++
           continue
@@ -258,7 +269,14 @@ export class IndexFile {
 
   private readSlot(slot: number): number {
     if (this.slotsView) return this.slotsView.getInt32(slot * INDEX_SLOT_BYTES)
-    const got = readFully(this.io, this.fd, this.scratch, 0, INDEX_SLOT_BYTES, INDEX_HEADER_BYTES + slot * INDEX_SLOT_BYTES)
+    const got = readFully(
+      this.io,
+      this.fd,
+      this.scratch,
+      0,
+      INDEX_SLOT_BYTES,
+      INDEX_HEADER_BYTES + slot * INDEX_SLOT_BYTES,
+    )
     return got === INDEX_SLOT_BYTES ? this.scratch.readInt32BE(0) : 0
   }
 

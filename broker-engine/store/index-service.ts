@@ -50,7 +50,10 @@ export class IndexService {
   load(): void {
     this.io.mkdirSync(this.dir)
     removeUnfinishedFiles(this.io, this.dir)
-    const names = this.io.readdirSync(this.dir).filter((n) => INDEX_FILE_NAME.test(n)).sort()
+    const names = this.io
+      .readdirSync(this.dir)
+      .filter((n) => INDEX_FILE_NAME.test(n))
+      .sort()
     names.forEach((name, i) => {
       const active = i === names.length - 1
       this.files.push(IndexFile.open(this.io, path.join(this.dir, name), this.slotNum, this.indexNum, active))
@@ -66,14 +69,28 @@ export class IndexService {
    * Indexes one record under its unique id and each space-separated key. Returns false when the index could
    * not take them (I/O failure); the caller retries the record later.
    */
-  putRecord(topicPrefixHash: number, keys: string | undefined, uniqKey: string | undefined, phyOffset: number, storeTimestampMs: number): boolean {
-    if (uniqKey && !this.putHash(indexKeyHash(topicPrefixHash, uniqKey), phyOffset, storeTimestampMs)) return false
+  putRecord(
+    topicPrefixHash: number,
+    keys: string | undefined,
+    uniqKey: string | undefined,
+    phyOffset: number,
+    storeTimestampMs: number,
+  ): boolean {
+    if (uniqKey && !this.putHash(indexKeyHash(topicPrefixHash, uniqKey), phyOffset, storeTimestampMs))
+      return false
     if (!keys) return true
     let from = 0
     while (from < keys.length) {
       let to = keys.indexOf(' ', from)
       if (to < 0) to = keys.length
-      if (to > from && !this.putHash(nonNegative(continueJavaHash(topicPrefixHash, keys, from, to)), phyOffset, storeTimestampMs)) {
+      if (
+        to > from &&
+        !this.putHash(
+          nonNegative(continueJavaHash(topicPrefixHash, keys, from, to)),
+          phyOffset,
+          storeTimestampMs,
+        )
+      ) {
         return false
       }
       from = to + 1

@@ -52,14 +52,34 @@ export function hostBytes(sysFlag: number, v6Bit: number): number {
 }
 
 /** Total record length for the given part sizes. */
-export function recordLength(bodyBytes: number, topicBytes: number, propertiesBytes: number, sysFlag: number): number {
+export function recordLength(
+  bodyBytes: number,
+  topicBytes: number,
+  propertiesBytes: number,
+  sysFlag: number,
+): number {
   const topicLengthBytes = topicBytes > 127 ? 2 : 1
   return (
-    4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 +
+    4 +
+    4 +
+    4 +
+    4 +
+    4 +
+    8 +
+    8 +
+    4 +
+    8 +
     hostBytes(sysFlag, SYSFLAG_BORNHOST_V6) +
     8 +
     hostBytes(sysFlag, SYSFLAG_STOREHOST_V6) +
-    4 + 8 + 4 + bodyBytes + topicLengthBytes + topicBytes + 2 + propertiesBytes
+    4 +
+    8 +
+    4 +
+    bodyBytes +
+    topicLengthBytes +
+    topicBytes +
+    2 +
+    propertiesBytes
   )
 }
 
@@ -261,7 +281,11 @@ export function checkRecord(
   const magicCode = buf.readInt32BE(pos + 4)
   if (totalSize === 0 && magicCode === 0) return { kind: 'END' }
   if (magicCode === BLANK_MAGIC_CODE) {
-    if (totalSize !== available) return { kind: 'CORRUPT', reason: `blank marker says ${totalSize} bytes left, segment has ${available}` }
+    if (totalSize !== available)
+      return {
+        kind: 'CORRUPT',
+        reason: `blank marker says ${totalSize} bytes left, segment has ${available}`,
+      }
     return { kind: 'BLANK', size: totalSize }
   }
   if (magicCode !== MESSAGE_MAGIC_CODE_V1 && magicCode !== MESSAGE_MAGIC_CODE_V2) {
@@ -272,23 +296,30 @@ export function checkRecord(
   }
   const physicalOffset = readInt64BE(buf, pos + 28)
   if (physicalOffset !== expectedPhysicalOffset) {
-    return { kind: 'CORRUPT', reason: `physical offset field ${physicalOffset} != position ${expectedPhysicalOffset}` }
+    return {
+      kind: 'CORRUPT',
+      reason: `physical offset field ${physicalOffset} != position ${expectedPhysicalOffset}`,
+    }
   }
   const sysFlag = buf.readInt32BE(pos + 36)
   const end = pos + totalSize
-  let p = pos + 48 + hostBytes(sysFlag, SYSFLAG_BORNHOST_V6) + 8 + hostBytes(sysFlag, SYSFLAG_STOREHOST_V6) + 12
+  let p =
+    pos + 48 + hostBytes(sysFlag, SYSFLAG_BORNHOST_V6) + 8 + hostBytes(sysFlag, SYSFLAG_STOREHOST_V6) + 12
   if (p + 4 > end) return { kind: 'CORRUPT', reason: 'header longer than record' }
   const bodyLength = buf.readInt32BE(p)
   p += 4
-  if (bodyLength < 0 || p + bodyLength > end) return { kind: 'CORRUPT', reason: `body length ${bodyLength} out of range` }
+  if (bodyLength < 0 || p + bodyLength > end)
+    return { kind: 'CORRUPT', reason: `body length ${bodyLength} out of range` }
   const body = buf.subarray(p, p + bodyLength)
   p += bodyLength
   const v2 = magicCode === MESSAGE_MAGIC_CODE_V2
   if (p + (v2 ? 2 : 1) > end) return { kind: 'CORRUPT', reason: 'topic length past record end' }
   const topicLength = v2 ? buf.readInt16BE(p) : (buf[p] ?? 0)
   p += v2 ? 2 : 1
-  if (topicLength <= 0 || p + topicLength + 2 > end) return { kind: 'CORRUPT', reason: `topic length ${topicLength} out of range` }
-  if (!TOPIC_PATTERN.test(buf.toString('latin1', p, p + topicLength))) return { kind: 'CORRUPT', reason: 'topic has invalid characters' }
+  if (topicLength <= 0 || p + topicLength + 2 > end)
+    return { kind: 'CORRUPT', reason: `topic length ${topicLength} out of range` }
+  if (!TOPIC_PATTERN.test(buf.toString('latin1', p, p + topicLength)))
+    return { kind: 'CORRUPT', reason: 'topic has invalid characters' }
   p += topicLength
   const propertiesLength = buf.readInt16BE(p)
   p += 2
@@ -299,6 +330,7 @@ export function checkRecord(
   if (propertiesLength > 0 && buf.subarray(p, end).indexOf(0) >= 0) {
     return { kind: 'CORRUPT', reason: 'NUL byte in properties (torn write)' }
   }
-  if ((crc32(body) & 0x7fffffff) !== buf.readInt32BE(pos + 8)) return { kind: 'CORRUPT', reason: 'body CRC mismatch' }
+  if ((crc32(body) & 0x7fffffff) !== buf.readInt32BE(pos + 8))
+    return { kind: 'CORRUPT', reason: 'body CRC mismatch' }
   return { kind: 'MESSAGE', size: totalSize }
 }

@@ -5,7 +5,9 @@ import type { Clock } from '../common/clock'
 import type { HostAddress } from './store-types'
 
 /** Two uppercase hex digits for each byte value: building ids from a table beats toString(16) by far. */
-const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'))
+const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, b) =>
+  b.toString(16).toUpperCase().padStart(2, '0'),
+)
 
 function bytesToHex(bytes: Uint8Array): string {
   let out = ''
@@ -43,7 +45,10 @@ export function decodeOffsetMsgId(id: string): DecodedOffsetMsgId | undefined {
   const lo = bytes.readUInt32BE(addressLength + 8)
   if (hi >= 0x200000) return undefined // beyond 2^53: not an offset this store can have written
   return {
-    host: { address: Uint8Array.prototype.slice.call(bytes, 0, addressLength), port: bytes.readInt32BE(addressLength) },
+    host: {
+      address: Uint8Array.prototype.slice.call(bytes, 0, addressLength),
+      port: bytes.readInt32BE(addressLength),
+    },
     commitLogOffset: hi * 4294967296 + lo,
   }
 }

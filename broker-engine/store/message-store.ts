@@ -29,10 +29,23 @@ import {
   TOPIC_LENGTH_MAX,
   TOPIC_PATTERN,
 } from './message-constants'
-import { bodyCrc32, decodeRecord, readInt64BE, recordLength, writeRecord, type DecodedMessage } from './message-codec'
+import {
+  bodyCrc32,
+  decodeRecord,
+  readInt64BE,
+  recordLength,
+  writeRecord,
+  type DecodedMessage,
+} from './message-codec'
 import { createOffsetMsgId, decodeOffsetMsgId, offsetMsgIdPrefix, UniqKeyGenerator } from './message-id'
 import { appendProperty, findProperty } from './message-properties'
-import { parseDelayLevels, parseDeleteWhen, parseIpv4OrIpv6, resolveStoreConfig, type MessageStoreConfig } from './store-config'
+import {
+  parseDelayLevels,
+  parseDeleteWhen,
+  parseIpv4OrIpv6,
+  resolveStoreConfig,
+  type MessageStoreConfig,
+} from './store-config'
 import { errnoCode, nodeStoreIo, PartialWriteError, type StoreIo } from './store-io'
 import { StoreLock } from './store-lock'
 import type {
@@ -153,13 +166,22 @@ export class MessageStore {
       io: this.io,
     })
     if (config.messageIndexEnable) {
-      this.index = new IndexService(this.io, path.join(config.storePathRootDir, 'index'), config.maxHashSlotNum, config.maxIndexNum, this.clock)
+      this.index = new IndexService(
+        this.io,
+        path.join(config.storePathRootDir, 'index'),
+        config.maxHashSlotNum,
+        config.maxIndexNum,
+        this.clock,
+      )
     }
     this.startedAtMs = this.clock.nowMs()
   }
 
   /** Opens (creating or recovering) the store in `storePathRootDir`. */
-  static async open(input: Partial<MessageStoreConfig> & { storePathRootDir: string }, deps: MessageStoreDeps = {}): Promise<MessageStore> {
+  static async open(
+    input: Partial<MessageStoreConfig> & { storePathRootDir: string },
+    deps: MessageStoreDeps = {},
+  ): Promise<MessageStore> {
     const store = new MessageStore(resolveStoreConfig(input), deps)
     await store.start()
     return store
@@ -183,11 +205,23 @@ export class MessageStore {
 
   private tryAppend(msg: MessageToStore, callback: PutCallback | undefined): PutMessageFailed | undefined {
     if (this.closed) return failed('SERVICE_NOT_AVAILABLE', 'the store is shut down')
-    if (this.dispatchStalled) return failed('SERVICE_NOT_AVAILABLE', 'the store is not writable: consume queue or index writes are failing (disk full?)')
+    if (this.dispatchStalled)
+      return failed(
+        'SERVICE_NOT_AVAILABLE',
+        'the store is not writable: consume queue or index writes are failing (disk full?)',
+      )
     const { topic, queueId, body } = msg
     if (topic !== this.lastValidTopic) {
-      if (typeof topic !== 'string' || topic.length === 0 || topic.length > TOPIC_LENGTH_MAX || !TOPIC_PATTERN.test(topic)) {
-        return failed('MESSAGE_ILLEGAL', `topic must match ${TOPIC_PATTERN.source} and be 1-${TOPIC_LENGTH_MAX} chars`)
+      if (
+        typeof topic !== 'string' ||
+        topic.length === 0 ||
+        topic.length > TOPIC_LENGTH_MAX ||
+        !TOPIC_PATTERN.test(topic)
+      ) {
+        return failed(
+          'MESSAGE_ILLEGAL',
+          `topic must match ${TOPIC_PATTERN.source} and be 1-${TOPIC_LENGTH_MAX} chars`,
+        )
       }
       this.lastValidTopic = topic
     }
@@ -196,10 +230,14 @@ export class MessageStore {
     }
     if (!(body instanceof Uint8Array)) return failed('MESSAGE_ILLEGAL', 'body must be bytes')
     if (body.length > this.config.maxMessageSize) {
-      return failed('MESSAGE_ILLEGAL', `body of ${body.length} bytes exceeds maxMessageSize ${this.config.maxMessageSize}`)
+      return failed(
+        'MESSAGE_ILLEGAL',
+        `body of ${body.length} bytes exceeds maxMessageSize ${this.config.maxMessageSize}`,
+      )
     }
     let properties = msg.propertiesString ?? ''
-    if (properties.indexOf('\0') >= 0) return failed('MESSAGE_ILLEGAL', 'properties must not contain NUL characters')
+    if (properties.indexOf('\0') >= 0)
+      return failed('MESSAGE_ILLEGAL', 'properties must not contain NUL characters')
     let uniqKey = findProperty(properties, PROPERTY_UNIQ_KEY)
     if (!uniqKey) {
       uniqKey = this.uniqKeys.next()
@@ -207,10 +245,14 @@ export class MessageStore {
     }
     const propertiesBytes = Buffer.byteLength(properties, 'utf8')
     if (propertiesBytes > PROPERTIES_LENGTH_MAX) {
-      return failed('PROPERTIES_SIZE_EXCEEDED', `properties are ${propertiesBytes} bytes; the limit is ${PROPERTIES_LENGTH_MAX}`)
+      return failed(
+        'PROPERTIES_SIZE_EXCEEDED',
+        `properties are ${propertiesBytes} bytes; the limit is ${PROPERTIES_LENGTH_MAX}`,
+      )
     }
     const bornHost = msg.bornHost ?? this.storeHost
-    if (bornHost.address.length !== 4 && bornHost.address.length !== 16) return failed('MESSAGE_ILLEGAL', 'bornHost must be IPv4 or IPv6')
+    if (bornHost.address.length !== 4 && bornHost.address.length !== 16)
+      return failed('MESSAGE_ILLEGAL', 'bornHost must be IPv4 or IPv6')
     let sysFlag = (msg.sysFlag ?? 0) & ~(SYSFLAG_BORNHOST_V6 | SYSFLAG_STOREHOST_V6)
     if (bornHost.address.length === 16) sysFlag |= SYSFLAG_BORNHOST_V6
     if (this.storeHostV6) sysFlag |= SYSFLAG_STOREHOST_V6
@@ -224,7 +266,9 @@ export class MessageStore {
     // Half and rolled-back transaction records take no queue offset: they never enter a consume queue.
     const txType = sysFlag & SYSFLAG_TRANSACTION_TYPE_MASK
     const queueOffset =
-      txType === SYSFLAG_TRANSACTION_PREPARED_TYPE || txType === SYSFLAG_TRANSACTION_ROLLBACK_TYPE ? 0 : cq.nextQueueOffset++
+      txType === SYSFLAG_TRANSACTION_PREPARED_TYPE || txType === SYSFLAG_TRANSACTION_ROLLBACK_TYPE
+        ? 0
+        : cq.nextQueueOffset++
     const phy = this.commitLog.wrotePosition
     writeRecord(
       this.commitLog.stagingBuffer,
@@ -298,14 +342,20 @@ export class MessageStore {
       try {
         log.padSegmentEnd()
       } catch (err) {
-        return failed('CREATE_MAPPED_FILE_FAILED', `cannot create the next CommitLog segment: ${errnoCode(err)}`)
+        return failed(
+          'CREATE_MAPPED_FILE_FAILED',
+          `cannot create the next CommitLog segment: ${errnoCode(err)}`,
+        )
       }
       if (!this.commitAndDispatch()) return this.lastCommitFailure
       log.rollSegment()
     }
     // Commit in writes of about commitLogWriteBufferBytes (256 KiB writes are the page cache's sweet spot,
     // PERF.md 1.6); staging itself is larger so that the biggest record always fits.
-    if ((log.stagingRoom() < size || log.stagedBytes() >= this.config.commitLogWriteBufferBytes) && !this.commitAndDispatch()) {
+    if (
+      (log.stagingRoom() < size || log.stagedBytes() >= this.config.commitLogWriteBufferBytes) &&
+      !this.commitAndDispatch()
+    ) {
       return this.lastCommitFailure
     }
     return undefined
@@ -319,7 +369,10 @@ export class MessageStore {
     this.deliverAcks()
     if (this.config.flushDiskType === 'SYNC_FLUSH') {
       if (this.flushWaitEnd.length > this.flushHead) void this.startFlush()
-    } else if (this.commitLog.committedPosition - this.commitLog.flushedPosition >= this.config.flushCommitLogDirtyBytesMax) {
+    } else if (
+      this.commitLog.committedPosition - this.commitLog.flushedPosition >=
+      this.config.flushCommitLogDirtyBytesMax
+    ) {
       void this.startFlush()
     }
   }
@@ -347,9 +400,23 @@ export class MessageStore {
     this.pendCount = 0
     if (!this.dispatchStalled) {
       for (let i = 0; i < count; i++) {
-        if (!this.dispatchOne(this.pendQueue[i]!, this.pendQueueOffset[i]!, this.pendPhy[i]!, this.pendSize[i]!, this.pendTagsCode[i]!, this.pendStoreTs[i]!, this.pendKeys[i], this.pendUniq[i], this.pendSysFlag[i]!)) {
+        if (
+          !this.dispatchOne(
+            this.pendQueue[i]!,
+            this.pendQueueOffset[i]!,
+            this.pendPhy[i]!,
+            this.pendSize[i]!,
+            this.pendTagsCode[i]!,
+            this.pendStoreTs[i]!,
+            this.pendKeys[i],
+            this.pendUniq[i],
+            this.pendSysFlag[i]!,
+          )
+        ) {
           this.dispatchStalled = true
-          this.log(`dispatch stalled at CommitLog offset ${this.dispatched}: consume queue or index write failed; retrying`)
+          this.log(
+            `dispatch stalled at CommitLog offset ${this.dispatched}: consume queue or index write failed; retrying`,
+          )
           break
         }
         this.dispatched = this.pendPhy[i]! + this.pendSize[i]!
@@ -405,7 +472,17 @@ export class MessageStore {
   }
 
   /** Adds one record's ConsumeQueue unit and index entries. False when a write failed (retry later). */
-  private dispatchOne(cq: ConsumeQueue, queueOffset: number, phy: number, size: number, tagsCode: number, storeTs: number, keys: string | undefined, uniqKey: string | undefined, sysFlag: number): boolean {
+  private dispatchOne(
+    cq: ConsumeQueue,
+    queueOffset: number,
+    phy: number,
+    size: number,
+    tagsCode: number,
+    storeTs: number,
+    keys: string | undefined,
+    uniqKey: string | undefined,
+    sysFlag: number,
+  ): boolean {
     const txType = sysFlag & SYSFLAG_TRANSACTION_TYPE_MASK
     // Half (prepared) and rolled-back messages stay out of the consume queues; rolled-back ones out of the index.
     if (txType !== SYSFLAG_TRANSACTION_PREPARED_TYPE && txType !== SYSFLAG_TRANSACTION_ROLLBACK_TYPE) {
@@ -429,7 +506,19 @@ export class MessageStore {
       if (stoppedAt >= 0 || offset >= to) return
       const r = parseForDispatch(buf, pos, this.delayLevelsMs)
       const cq = this.queueFor(r.topic, r.queueId)
-      if (!this.dispatchOne(cq, r.queueOffset, r.commitLogOffset, r.size, r.tagsCode, r.storeTimestampMs, r.keys, r.uniqKey, r.sysFlag)) {
+      if (
+        !this.dispatchOne(
+          cq,
+          r.queueOffset,
+          r.commitLogOffset,
+          r.size,
+          r.tagsCode,
+          r.storeTimestampMs,
+          r.keys,
+          r.uniqKey,
+          r.sysFlag,
+        )
+      ) {
         stoppedAt = offset
         return
       }
@@ -457,7 +546,8 @@ export class MessageStore {
       )
       .finally(() => {
         this.flushInFlight = undefined
-        if (this.flushWaitEnd.length > this.flushHead && !this.closed) setImmediate(() => void this.startFlush())
+        if (this.flushWaitEnd.length > this.flushHead && !this.closed)
+          setImmediate(() => void this.startFlush())
       })
     return this.flushInFlight
   }
@@ -490,9 +580,19 @@ export class MessageStore {
     this.flushHead = head
     if (head === this.flushWaitEnd.length) {
       this.flushHead = 0
-      this.flushWaitEnd.length = this.flushWaitSinceMs.length = this.flushWaitResult.length = this.flushWaitCallback.length = 0
+      this.flushWaitEnd.length =
+        this.flushWaitSinceMs.length =
+        this.flushWaitResult.length =
+        this.flushWaitCallback.length =
+          0
     } else if (head > 4096 && head * 2 > this.flushWaitEnd.length) {
-      for (const a of [this.flushWaitEnd, this.flushWaitSinceMs, this.flushWaitResult, this.flushWaitCallback] as unknown[][]) a.splice(0, head)
+      for (const a of [
+        this.flushWaitEnd,
+        this.flushWaitSinceMs,
+        this.flushWaitResult,
+        this.flushWaitCallback,
+      ] as unknown[][])
+        a.splice(0, head)
       this.flushHead = 0
     }
   }
@@ -612,14 +712,31 @@ export class MessageStore {
     const last = this.commitLog.segments.at(-1)
     const logEnd = last ? last.fileFromOffset + last.fileSize : 0
     if (!last && !saved) {
-      this.recovery = { abnormal: false, scanFromOffset: 0, commitLogEndOffset: 0, redispatchedMessages: 0, durationMs: 0 }
+      this.recovery = {
+        abnormal: false,
+        scanFromOffset: 0,
+        commitLogEndOffset: 0,
+        redispatchedMessages: 0,
+        durationMs: 0,
+      }
       return // a new, empty store
     }
-    if (!abnormal && saved?.clean && saved.commitLogEndOffset >= this.commitLog.minOffset && saved.commitLogEndOffset <= logEnd) {
+    if (
+      !abnormal &&
+      saved?.clean &&
+      saved.commitLogEndOffset >= this.commitLog.minOffset &&
+      saved.commitLogEndOffset <= logEnd
+    ) {
       this.commitLog.resetPositions(saved.commitLogEndOffset)
       this.dispatched = saved.commitLogEndOffset
       this.correctQueueMinOffsets()
-      this.recovery = { abnormal: false, scanFromOffset: saved.commitLogEndOffset, commitLogEndOffset: saved.commitLogEndOffset, redispatchedMessages: 0, durationMs: this.clock.nowMs() - began }
+      this.recovery = {
+        abnormal: false,
+        scanFromOffset: saved.commitLogEndOffset,
+        commitLogEndOffset: saved.commitLogEndOffset,
+        redispatchedMessages: 0,
+        durationMs: this.clock.nowMs() - began,
+      }
       return
     }
 
@@ -631,11 +748,19 @@ export class MessageStore {
     const stop = scanCommitLog(this.commitLog, scanFrom, this.maxRecordBytes, undefined)
     if (stop.kind === 'CORRUPT' && stop.offset < durable) {
       // Bytes that were fdatasync'd are damaged: refuse to drop acknowledged messages silently.
-      throw new StoreCorruptionError(stop.file, stop.fileOffset, `${stop.reason} (below the durable offset ${durable})`)
+      throw new StoreCorruptionError(
+        stop.file,
+        stop.fileOffset,
+        `${stop.reason} (below the durable offset ${durable})`,
+      )
     }
     if (stop.offset < durable) {
       const segment = this.commitLog.segmentFor(stop.offset)
-      throw new StoreCorruptionError(segment?.path ?? path.join(root, 'commitlog'), stop.offset - (segment?.fileFromOffset ?? 0), `log ends before the durable offset ${durable}`)
+      throw new StoreCorruptionError(
+        segment?.path ?? path.join(root, 'commitlog'),
+        stop.offset - (segment?.fileFromOffset ?? 0),
+        `log ends before the durable offset ${durable}`,
+      )
     }
     const end = stop.offset
     let truncated: RecoveryReport['truncated']
@@ -644,14 +769,26 @@ export class MessageStore {
       this.log(`recovery: cut the CommitLog at ${stop.file} offset ${stop.fileOffset}: ${stop.reason}`)
     }
     this.commitLog.truncate(end, this.maxRecordBytes + 1024 * 1024)
-    for (const byTopic of this.queues.values()) for (const cq of byTopic.values()) cq.truncateByCommitLogOffset(end)
+    for (const byTopic of this.queues.values())
+      for (const cq of byTopic.values()) cq.truncateByCommitLogOffset(end)
     const redispatchFrom = Math.min(dispatchedAt, end)
     this.index?.truncateTo(redispatchFrom)
     const { count, stoppedAt } = this.dispatchFromCommitLog(redispatchFrom, end)
-    if (stoppedAt < end) throw new EngineError('STORE_CORRUPT', `recovery could not rebuild queues from offset ${stoppedAt}: a write failed`)
+    if (stoppedAt < end)
+      throw new EngineError(
+        'STORE_CORRUPT',
+        `recovery could not rebuild queues from offset ${stoppedAt}: a write failed`,
+      )
     this.dispatched = end
     this.correctQueueMinOffsets()
-    this.recovery = { abnormal: true, scanFromOffset: scanFrom, commitLogEndOffset: end, truncated, redispatchedMessages: count, durationMs: this.clock.nowMs() - began }
+    this.recovery = {
+      abnormal: true,
+      scanFromOffset: scanFrom,
+      commitLogEndOffset: end,
+      truncated,
+      redispatchedMessages: count,
+      durationMs: this.clock.nowMs() - began,
+    }
     await this.runCheckpoint()
   }
 
@@ -676,18 +813,30 @@ export class MessageStore {
   private startTimers(): void {
     const c = this.config
     if (c.flushDiskType === 'ASYNC_FLUSH') {
-      this.timers.push(setRepeatingTimer(this.clock, c.flushIntervalCommitLog, () => {
-        if (this.commitLog.committedPosition > this.commitLog.flushedPosition) void this.startFlush()
-      }))
+      this.timers.push(
+        setRepeatingTimer(this.clock, c.flushIntervalCommitLog, () => {
+          if (this.commitLog.committedPosition > this.commitLog.flushedPosition) void this.startFlush()
+        }),
+      )
     } else {
-      this.timers.push(setRepeatingTimer(this.clock, Math.max(10, Math.min(1000, c.syncFlushTimeout / 4)), () => this.expireFlushWaiters()))
+      this.timers.push(
+        setRepeatingTimer(this.clock, Math.max(10, Math.min(1000, c.syncFlushTimeout / 4)), () =>
+          this.expireFlushWaiters(),
+        ),
+      )
     }
-    this.timers.push(setRepeatingTimer(this.clock, c.flushConsumeQueueInterval, () => void this.checkpointNow()))
-    this.timers.push(setRepeatingTimer(this.clock, c.cleanResourceInterval, () => this.deleteExpiredFiles(false)))
-    this.timers.push(setRepeatingTimer(this.clock, 1000, () => {
-      this.tpsSamples.push(this.putCount)
-      if (this.tpsSamples.length > TPS_WINDOW_SECONDS + 1) this.tpsSamples.shift()
-    }))
+    this.timers.push(
+      setRepeatingTimer(this.clock, c.flushConsumeQueueInterval, () => void this.checkpointNow()),
+    )
+    this.timers.push(
+      setRepeatingTimer(this.clock, c.cleanResourceInterval, () => this.deleteExpiredFiles(false)),
+    )
+    this.timers.push(
+      setRepeatingTimer(this.clock, 1000, () => {
+        this.tpsSamples.push(this.putCount)
+        if (this.tpsSamples.length > TPS_WINDOW_SECONDS + 1) this.tpsSamples.shift()
+      }),
+    )
   }
 
   /** Stops taking messages, answers every pending put, flushes, checkpoints and closes. Idempotent. */
@@ -728,12 +877,17 @@ export class MessageStore {
    * diskMaxUsedSpaceRatio, or when forced), then the queue and index files that only point into them.
    * A segment's age runs from its last write, taken as the store time of the next segment's first record.
    */
-  deleteExpiredFiles(force: boolean): { deletedSegments: number; deletedQueueFiles: number; deletedIndexFiles: number } {
+  deleteExpiredFiles(force: boolean): {
+    deletedSegments: number
+    deletedQueueFiles: number
+    deletedIndexFiles: number
+  } {
     const now = this.clock.nowMs()
     const hourDue = this.deleteHours.has(new Date(now).getHours())
     let diskFull = false
     try {
-      diskFull = this.io.diskUsedRatio(this.config.storePathRootDir) * 100 >= this.config.diskMaxUsedSpaceRatio
+      diskFull =
+        this.io.diskUsedRatio(this.config.storePathRootDir) * 100 >= this.config.diskMaxUsedSpaceRatio
     } catch {
       diskFull = false
     }
@@ -748,7 +902,8 @@ export class MessageStore {
     }
     if (result.deletedSegments > 0) {
       const min = this.commitLog.minOffset
-      for (const byTopic of this.queues.values()) for (const cq of byTopic.values()) result.deletedQueueFiles += cq.deleteExpired(min)
+      for (const byTopic of this.queues.values())
+        for (const cq of byTopic.values()) result.deletedQueueFiles += cq.deleteExpired(min)
       result.deletedIndexFiles = this.index?.deleteExpired(min) ?? 0
       this.log(`retention: deleted ${result.deletedSegments} CommitLog segment(s); min offset is now ${min}`)
     }
@@ -779,7 +934,12 @@ export class MessageStore {
   /** Reads messages of one queue from `queueOffset`, as a pull does (RocketMQ's getMessage). */
   getMessage(req: GetMessageRequest): GetMessageResult {
     const cq = this.existingQueue(req.topic, req.queueId)
-    const empty = (status: GetMessageResult['status'], next: number, min: number, max: number): GetMessageResult => ({
+    const empty = (
+      status: GetMessageResult['status'],
+      next: number,
+      min: number,
+      max: number,
+    ): GetMessageResult => ({
       status,
       nextBeginOffset: next,
       minOffset: min,
@@ -808,7 +968,11 @@ export class MessageStore {
     let removing = false
     const clMin = this.commitLog.minOffset
     outer: while (scanned < scanLimit && offset + scanned < max) {
-      const n = cq.readUnits(offset + scanned, Math.min(unitBatch.length / CQ_UNIT_BYTES, scanLimit - scanned), unitBatch)
+      const n = cq.readUnits(
+        offset + scanned,
+        Math.min(unitBatch.length / CQ_UNIT_BYTES, scanLimit - scanned),
+        unitBatch,
+      )
       if (n === 0) break
       for (let u = 0; u < n; u++) {
         const at = u * CQ_UNIT_BYTES
@@ -856,7 +1020,8 @@ export class MessageStore {
     if (!this.commitLog.read(commitLogOffset, 8, head, 0)) return undefined
     const size = head.readInt32BE(0)
     const magic = head.readInt32BE(4)
-    if (size < 91 || size > this.maxRecordBytes || (magic !== (0xdaa320a7 | 0) && magic !== (0xdaa320ab | 0))) return undefined
+    if (size < 91 || size > this.maxRecordBytes || (magic !== (0xdaa320a7 | 0) && magic !== (0xdaa320ab | 0)))
+      return undefined
     const record = Buffer.allocUnsafe(size)
     if (!this.commitLog.read(commitLogOffset, size, record, 0)) return undefined
     if (readInt64BE(record, 28) !== commitLogOffset) return undefined
@@ -874,7 +1039,11 @@ export class MessageStore {
     const decoded = decodeOffsetMsgId(offsetMsgId)
     if (!decoded) return undefined
     const host = decoded.host
-    if (host.port !== this.storeHost.port || Buffer.compare(Buffer.from(host.address), Buffer.from(this.storeHost.address)) !== 0) return undefined
+    if (
+      host.port !== this.storeHost.port ||
+      Buffer.compare(Buffer.from(host.address), Buffer.from(this.storeHost.address)) !== 0
+    )
+      return undefined
     return this.lookMessageByOffset(decoded.commitLogOffset)
   }
 
@@ -893,7 +1062,13 @@ export class MessageStore {
     }
     const prefixHash = topicIndexPrefixHash(topic)
     // Collisions can crowd out real matches, so look a little further than asked.
-    const candidates = this.index.query(prefixHash, key, Math.min(maxNum * 4, QUERY_MAX_NUM_MAX), beginMs, endMs)
+    const candidates = this.index.query(
+      prefixHash,
+      key,
+      Math.min(maxNum * 4, QUERY_MAX_NUM_MAX),
+      beginMs,
+      endMs,
+    )
     const out: DecodedMessage[] = []
     const seen = new Set<number>()
     for (const phy of candidates) {
@@ -901,7 +1076,8 @@ export class MessageStore {
       if (seen.has(phy)) continue
       seen.add(phy)
       const msg = this.lookMessageByOffset(phy)
-      if (!msg || msg.topic !== topic || msg.storeTimestampMs < beginMs || msg.storeTimestampMs > endMs) continue
+      if (!msg || msg.topic !== topic || msg.storeTimestampMs < beginMs || msg.storeTimestampMs > endMs)
+        continue
       const keys = findProperty(msg.propertiesString, PROPERTY_KEYS)
       const uniq = findProperty(msg.propertiesString, PROPERTY_UNIQ_KEY)
       if (uniq === key || (keys !== undefined && keys.split(' ').includes(key))) out.push(msg)
@@ -910,8 +1086,15 @@ export class MessageStore {
   }
 
   /** The message of `topic` with this UNIQ_KEY (newest copy if there are several), or undefined. */
-  queryMessageByUniqKey(topic: string, uniqKey: string, beginMs = 0, endMs = Number.MAX_SAFE_INTEGER): DecodedMessage | undefined {
-    return this.queryMessage(topic, uniqKey, 32, beginMs, endMs).find((m) => findProperty(m.propertiesString, PROPERTY_UNIQ_KEY) === uniqKey)
+  queryMessageByUniqKey(
+    topic: string,
+    uniqKey: string,
+    beginMs = 0,
+    endMs = Number.MAX_SAFE_INTEGER,
+  ): DecodedMessage | undefined {
+    return this.queryMessage(topic, uniqKey, 32, beginMs, endMs).find(
+      (m) => findProperty(m.propertiesString, PROPERTY_UNIQ_KEY) === uniqKey,
+    )
   }
 
   getMinOffsetInQueue(topic: string, queueId: number): number {
@@ -955,7 +1138,10 @@ export class MessageStore {
 
   /** Topics with their queue ids that have ConsumeQueues in this store. */
   listQueues(): { topic: string; queueIds: number[] }[] {
-    return [...this.queues].map(([topic, byId]) => ({ topic, queueIds: [...byId.keys()].sort((a, b) => a - b) }))
+    return [...this.queues].map(([topic, byId]) => ({
+      topic,
+      queueIds: [...byId.keys()].sort((a, b) => a - b),
+    }))
   }
 
   get recoveryReport(): RecoveryReport | undefined {

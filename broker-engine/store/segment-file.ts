@@ -80,5 +80,6 @@ export function createFullSize(io: StoreIo, filePath: string, fileSize: number):
 
 /** Deletes files a crash left half-created in `dir`. */
 export function removeUnfinishedFiles(io: StoreIo, dir: string): void {
-  for (const name of io.readdirSync(dir)) if (name.endsWith(CREATING_SUFFIX)) io.unlinkSync(path.join(dir, name))
+  for (const name of io.readdirSync(dir))
+    if (name.endsWith(CREATING_SUFFIX)) io.unlinkSync(path.join(dir, name))
 }

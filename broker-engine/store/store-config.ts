@@ -87,7 +87,11 @@ const RULES: readonly Rule[] = [
   ['syncFlushTimeout', isInt(1, 3_600_000), 'milliseconds from 1 to 3600000'],
   ['flushConsumeQueueInterval', isInt(1, 3_600_000), 'milliseconds from 1 to 3600000'],
   ['fileReservedTime', (v) => typeof v === 'number' && v > 0 && v <= 24 * 365 * 10, 'hours, above 0'],
-  ['deleteWhen', (v) => typeof v === 'string' && parseDeleteWhen(v) !== undefined, 'hours 00-23 separated by ;'],
+  [
+    'deleteWhen',
+    (v) => typeof v === 'string' && parseDeleteWhen(v) !== undefined,
+    'hours 00-23 separated by ;',
+  ],
   ['cleanResourceInterval', isInt(10, 3_600_000), 'milliseconds from 10 to 3600000'],
   ['diskMaxUsedSpaceRatio', isInt(10, 95), 'a percentage from 10 to 95'],
   ['maxHashSlotNum', isInt(1, 50_000_000), 'an integer from 1 to 50000000'],
@@ -96,7 +100,11 @@ const RULES: readonly Rule[] = [
   ['maxMessageSize', isInt(1, 64 * MIB), 'bytes from 1 to 64 MiB'],
   ['warmMappedFileEnable', (v) => typeof v === 'boolean', 'true or false'],
   ['commitLogWriteBufferBytes', isInt(4096, 256 * MIB), 'bytes from 4096 to 256 MiB'],
-  ['messageDelayLevel', (v) => typeof v === 'string' && parseDelayLevels(v) !== undefined, 'e.g. "1s 5s 10s 1m 2h"'],
+  [
+    'messageDelayLevel',
+    (v) => typeof v === 'string' && parseDelayLevels(v) !== undefined,
+    'e.g. "1s 5s 10s 1m 2h"',
+  ],
   ['brokerIP1', (v) => typeof v === 'string' && parseIpv4OrIpv6(v) !== undefined, 'an IPv4 or IPv6 address'],
   ['listenPort', isInt(0, 65535), 'a port from 0 to 65535'],
 ]
@@ -108,9 +116,13 @@ export function resolveStoreConfig(
   const config: MessageStoreConfig = { ...DEFAULT_STORE_CONFIG, ...input }
   for (const [key, ok, expected] of RULES) {
     if (!ok(config[key])) {
-      throw new EngineError('CONFIG_INVALID', `${key} must be ${expected}; got ${JSON.stringify(config[key])}`, {
-        key,
-      })
+      throw new EngineError(
+        'CONFIG_INVALID',
+        `${key} must be ${expected}; got ${JSON.stringify(config[key])}`,
+        {
+          key,
+        },
+      )
     }
   }
   const maxRecordBytes = config.maxMessageSize + 64 * 1024
@@ -164,7 +176,11 @@ export function parseIpv4OrIpv6(value: string): Uint8Array | undefined {
   const tailGroups = tail ? tail.split(':') : []
   const missing = 8 - headGroups.length - tailGroups.length
   if (tail === undefined ? missing !== 0 : missing < 1) return undefined
-  const groups = [...headGroups, ...new Array<string>(tail === undefined ? 0 : missing).fill('0'), ...tailGroups]
+  const groups = [
+    ...headGroups,
+    ...new Array<string>(tail === undefined ? 0 : missing).fill('0'),
+    ...tailGroups,
+  ]
   const out = new Uint8Array(16)
   for (let i = 0; i < 8; i++) {
     const g = groups[i] ?? ''

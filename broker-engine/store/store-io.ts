@@ -42,7 +42,7 @@ export const nodeStoreIo: StoreIo = {
   async writeZeros(fd, position, length) {
     zeroChunk ??= Buffer.alloc(ZERO_CHUNK_BYTES)
     const chunk = zeroChunk
-    for (let done = 0; done < length; ) {
+    for (let done = 0; done < length;) {
       const n = Math.min(chunk.length, length - done)
       await new Promise<void>((resolve, reject) =>
         fs.write(fd, chunk, 0, n, position + done, (err) => (err ? reject(err) : resolve())),
@@ -75,7 +75,14 @@ export class PartialWriteError extends Error {
 }
 
 /** Writes all `length` bytes, looping on short writes; throws PartialWriteError saying how much landed. */
-export function writeFully(io: StoreIo, fd: number, buf: Uint8Array, offset: number, length: number, position: number): void {
+export function writeFully(
+  io: StoreIo,
+  fd: number,
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+): void {
   let written = 0
   try {
     while (written < length) {
@@ -89,7 +96,14 @@ export function writeFully(io: StoreIo, fd: number, buf: Uint8Array, offset: num
 }
 
 /** Reads exactly `length` bytes or returns how many were available before end of file. */
-export function readFully(io: StoreIo, fd: number, buf: Uint8Array, offset: number, length: number, position: number): number {
+export function readFully(
+  io: StoreIo,
+  fd: number,
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+): number {
   let read = 0
   while (read < length) {
     const n = io.readSync(fd, buf, offset + read, length - read, position + read)
@@ -102,7 +116,8 @@ export function readFully(io: StoreIo, fd: number, buf: Uint8Array, offset: numb
 /** The errno code of an I/O failure (ENOSPC, EIO, ...), or 'UNKNOWN'. */
 export function errnoCode(err: unknown): string {
   const inner = err instanceof PartialWriteError ? err.cause : err
-  if (inner && typeof inner === 'object' && 'code' in inner && typeof inner.code === 'string') return inner.code
+  if (inner && typeof inner === 'object' && 'code' in inner && typeof inner.code === 'string')
+    return inner.code
   return 'UNKNOWN'
 }
 

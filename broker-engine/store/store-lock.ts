@@ -25,7 +25,8 @@ export class StoreLock {
 
   static acquire(io: StoreIo, rootDir: string): StoreLock {
     const root = path.resolve(rootDir)
-    if (registry.has(root)) throw new EngineError('STORE_LOCKED', `store ${root} is already open in this process`)
+    if (registry.has(root))
+      throw new EngineError('STORE_LOCKED', `store ${root} is already open in this process`)
     const lockPath = path.join(root, 'lock')
     if (io.existsSync(lockPath)) {
       const pid = Number(io.readFileSync(lockPath).toString('utf8').trim())

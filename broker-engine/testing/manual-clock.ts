@@ -23,7 +23,12 @@ export class ManualClock implements Clock {
   }
 
   setTimer(delayMs: number, fn: () => void): TimerHandle {
-    const timer: PendingTimer = { dueMs: this.currentMs + Math.max(0, delayMs), seq: this.seq++, fn, cancelled: false }
+    const timer: PendingTimer = {
+      dueMs: this.currentMs + Math.max(0, delayMs),
+      seq: this.seq++,
+      fn,
+      cancelled: false,
+    }
     this.timers.push(timer)
     return {
       cancel: () => {
@@ -39,7 +44,10 @@ export class ManualClock implements Clock {
       this.timers = this.timers.filter((t) => !t.cancelled)
       let next: PendingTimer | undefined
       for (const t of this.timers) {
-        if (t.dueMs <= targetMs && (!next || t.dueMs < next.dueMs || (t.dueMs === next.dueMs && t.seq < next.seq)))
+        if (
+          t.dueMs <= targetMs &&
+          (!next || t.dueMs < next.dueMs || (t.dueMs === next.dueMs && t.seq < next.seq))
+        )
           next = t
       }
       if (!next) break

@@ -18,7 +18,11 @@ function sequentialWrite(dir: string, totalBytes: number): number {
 }
 
 /** 1 KiB records copied into a 256 KiB staging buffer, one writeSync per full buffer: the OS side of an append. */
-function stagedRecords(dir: string, records: number, preallocate: (fd: number, bytes: number) => void): number {
+function stagedRecords(
+  dir: string,
+  records: number,
+  preallocate: (fd: number, bytes: number) => void,
+): number {
   const file = path.join(dir, 'staged.bin')
   const record = Buffer.alloc(1024, 3)
   const staging = Buffer.allocUnsafe(256 * 1024)
@@ -44,7 +48,11 @@ function stagedRecords(dir: string, records: number, preallocate: (fd: number, b
 }
 
 /** Group commit ceiling: 256 × 1 KiB records per write + fdatasync, into a pre-written file. */
-async function fdatasyncEvery256(dir: string, batches: number, preallocate: (fd: number, bytes: number) => void): Promise<number> {
+async function fdatasyncEvery256(
+  dir: string,
+  batches: number,
+  preallocate: (fd: number, bytes: number) => void,
+): Promise<number> {
   const file = path.join(dir, 'fsync.bin')
   const batch = Buffer.alloc(256 * 1024, 5)
   const fd = fs.openSync(file, 'w+')
@@ -62,7 +70,8 @@ async function fdatasyncEvery256(dir: string, batches: number, preallocate: (fd:
 
 function prewrite(fd: number, bytes: number): void {
   const zeros = Buffer.alloc(8 * 1024 * 1024)
-  for (let pos = 0; pos < bytes; pos += zeros.length) fs.writeSync(fd, zeros, 0, Math.min(zeros.length, bytes - pos), pos)
+  for (let pos = 0; pos < bytes; pos += zeros.length)
+    fs.writeSync(fd, zeros, 0, Math.min(zeros.length, bytes - pos), pos)
   fs.fdatasyncSync(fd)
 }
 

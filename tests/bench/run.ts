@@ -18,10 +18,20 @@ function verdict(r: BenchResult): string {
 }
 
 function printTable(results: readonly BenchResult[]): void {
-  const rows = results.map((r) => [r.id, r.value.toLocaleString('en-US'), r.unit, r.ceiling?.toLocaleString('en-US') ?? '', r.ratio?.toFixed(3) ?? '', verdict(r)])
+  const rows = results.map((r) => [
+    r.id,
+    r.value.toLocaleString('en-US'),
+    r.unit,
+    r.ceiling?.toLocaleString('en-US') ?? '',
+    r.ratio?.toFixed(3) ?? '',
+    verdict(r),
+  ])
   const head = ['id', 'value', 'unit', 'ceiling', 'ratio', 'target']
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
-  const line = (cells: string[]) => cells.map((c, i) => (i === 1 || i === 3 || i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 1 || i === 3 || i === 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
   console.log(line(head))
   console.log(widths.map((w) => '-'.repeat(w)).join('  '))
   for (const row of rows) console.log(line(row))
@@ -46,7 +56,9 @@ try {
   const outDir = path.join(import.meta.dirname, 'results')
   fs.mkdirSync(outDir, { recursive: true })
   fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ machine, results }, null, 2) + '\n')
-  console.log(`\nwrote tests/bench/results/latest.json (${machine.durationSec} s, load ${machine.loadAverage.join(' ')})`)
+  console.log(
+    `\nwrote tests/bench/results/latest.json (${machine.durationSec} s, load ${machine.loadAverage.join(' ')})`,
+  )
 } finally {
   fs.rmSync(root, { recursive: true, force: true })
 }

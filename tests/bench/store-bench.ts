@@ -5,7 +5,17 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { MessageStore } from '../../broker-engine/store/message-store'
-import { BENCH_QUEUES, BENCH_TOPIC, benchProperties, benchUniqKey, mib, percentile, result, type BenchResult } from './bench-kit'
+import {
+  BENCH_QUEUES,
+  BENCH_TOPIC,
+  benchProperties,
+  benchUniqKey,
+  mib,
+  percentile,
+  produceWindowed,
+  result,
+  type BenchResult,
+} from './bench-kit'
 import type { Ceilings } from './machine-ceilings'
 
 const MAX = Number.MAX_SAFE_INTEGER
@@ -18,9 +28,21 @@ function freshDir(root: string, name: string): string {
 
 /** Fills a store in a child process; resolves with its report and a function that SIGKILLs it. */
 async function fillInChild(dir: string, count: number, bodyBytes: number) {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(import.meta.dirname, 'fill-child.ts'), dir, String(count), String(bodyBytes)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'fill-child.ts'),
+      dir,
+      String(count),
+      String(bodyBytes),
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  )
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
   const line = await new Promise<string>((resolve, reject) => {
     let out = ''
@@ -31,7 +53,14 @@ async function fillInChild(dir: string, count: number, bodyBytes: number) {
     })
     child.on('exit', (code) => reject(new Error(`fill child exited early (${code})`)))
   })
-  const report = JSON.parse(line) as { heapUsedGrowth: number; arrayBuffersGrowth: number; msgsPerSec: number; cpuUsPerMsg: number; rssBefore: number; rssAfter: number; maxOffset: number }
+  const report = JSON.parse(line) as {
+    heapUsedGrowth: number
+    arrayBuffersGrowth: number
+    msgsPerSec: number
+    cpuUsPerMsg: number
+    rssBefore: number
+    rssAfter: number
+  }
   return {
     report,
     kill: async () => {
@@ -41,33 +70,31 @@ async function fillInChild(dir: string, count: number, bodyBytes: number) {
   }
 }
 
-async function asyncAppendInProcess(dir: string, count: number, bodyBytes: number): Promise<{ rate: number; cpuUsPerMsg: number }> {
+async function asyncAppendInProcess(
+  dir: string,
+  count: number,
+  bodyBytes: number,
+): Promise<{ rate: number; cpuUsPerMsg: number }> {
   const store = await MessageStore.open({ storePathRootDir: dir }, { log: () => undefined })
   const body = Buffer.alloc(bodyBytes, 0x61)
   const t0 = performance.now()
   const cpu0 = process.cpuUsage()
-  await new Promise<void>((resolve) => {
-    let sent = 0
-    let acked = 0
-    const onAck = (): void => {
-      acked++
-      if (sent < count) send()
-      else if (acked === count) resolve()
-    }
-    const send = (): void => {
-      const i = sent++
-      store.appendMessage({ topic: BENCH_TOPIC, queueId: i % BENCH_QUEUES, body, propertiesString: benchProperties(i) }, onAck)
-    }
-    for (let i = 0; i < Math.min(8192, count); i++) send()
-  })
+  await produceWindowed(store, count, body)
   const rate = count / ((performance.now() - t0) / 1000)
   const cpu = process.cpuUsage(cpu0)
   await store.shutdown()
   return { rate, cpuUsPerMsg: (cpu.user + cpu.system) / count }
 }
 
-async function syncAppend(dir: string, producers: number, seconds: number): Promise<{ rate: number; p50: number; p99: number }> {
-  const store = await MessageStore.open({ storePathRootDir: dir, flushDiskType: 'SYNC_FLUSH' }, { log: () => undefined })
+async function syncAppend(
+  dir: string,
+  producers: number,
+  seconds: number,
+): Promise<{ rate: number; p50: number; p99: number }> {
+  const store = await MessageStore.open(
+    { storePathRootDir: dir, flushDiskType: 'SYNC_FLUSH' },
+    { log: () => undefined },
+  )
   const body = Buffer.alloc(1024, 0x73)
   const latencies: number[] = []
   let sent = 0
@@ -76,7 +103,12 @@ async function syncAppend(dir: string, producers: number, seconds: number): Prom
     while (performance.now() < deadline) {
       const i = sent++
       const t = performance.now()
-      const r = await store.putMessage({ topic: BENCH_TOPIC, queueId: i % BENCH_QUEUES, body, propertiesString: benchProperties(i) })
+      const r = await store.putMessage({
+        topic: BENCH_TOPIC,
+        queueId: i % BENCH_QUEUES,
+        body,
+        propertiesString: benchProperties(i),
+      })
       if (r.status !== 'PUT_OK') throw new Error(`sync put failed: ${r.status}`)
       latencies.push(performance.now() - t)
     }
@@ -89,7 +121,11 @@ async function syncAppend(dir: string, producers: number, seconds: number): Prom
   return { rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
 }
 
-function lookupLatencies(count: number, samples: number, lookup: (i: number) => boolean): { p50Ms: number; p99Ms: number } {
+function lookupLatencies(
+  count: number,
+  samples: number,
+  lookup: (i: number) => boolean,
+): { p50Ms: number; p99Ms: number } {
   const latencies: number[] = []
   let x = 12345
   for (let s = 0; s < samples; s++) {
@@ -103,7 +139,11 @@ function lookupLatencies(count: number, samples: number, lookup: (i: number) => 
   return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) }
 }
 
-export async function storeBenchmarks(root: string, ceilings: Ceilings, quick: boolean): Promise<BenchResult[]> {
+export async function storeBenchmarks(
+  root: string,
+  ceilings: Ceilings,
+  quick: boolean,
+): Promise<BenchResult[]> {
   const out: BenchResult[] = []
   const count = quick ? 200_000 : 1_000_000
   const label = quick ? '200k' : '1M'
@@ -117,11 +157,22 @@ export async function storeBenchmarks(root: string, ceilings: Ceilings, quick: b
   // Fill the large store in a child (throughput + RSS), then kill it to time a crash restart.
   const bigDir = freshDir(root, 'big')
   const { report, kill } = await fillInChild(bigDir, count, 1024)
-  out.push(result('store.append.async.1KiB', report.msgsPerSec, 'msgs/s', { ceiling: ceilings.stagedRecordsPerSec, target: 300_000, targetKind: 'min' }))
+  out.push(
+    result('store.append.async.1KiB', report.msgsPerSec, 'msgs/s', {
+      ceiling: ceilings.stagedRecordsPerSec,
+      target: 300_000,
+      targetKind: 'min',
+    }),
+  )
   out.push(result('store.append.async.1KiB.cpu', report.cpuUsPerMsg, 'µs/msg'))
   out.push(result(`store.rss.before.${label}`, mib(report.rssBefore), 'MiB'))
   out.push(result(`store.rss.after.${label}`, mib(report.rssAfter), 'MiB'))
-  out.push(result(`store.rss.growth.${label}`, mib(report.rssAfter - report.rssBefore), 'MiB', { target: 64, targetKind: 'max' }))
+  out.push(
+    result(`store.rss.growth.${label}`, mib(report.rssAfter - report.rssBefore), 'MiB', {
+      target: 64,
+      targetKind: 'max',
+    }),
+  )
   // What the store itself keeps: live JS objects and buffers. RSS growth beyond these is V8 sizing its heap.
   out.push(result(`store.heapUsed.growth.${label}`, mib(report.heapUsedGrowth), 'MiB'))
   out.push(result(`store.arrayBuffers.growth.${label}`, mib(report.arrayBuffersGrowth), 'MiB'))
@@ -130,13 +181,19 @@ export async function storeBenchmarks(root: string, ceilings: Ceilings, quick: b
   let t0 = performance.now()
   let store = await MessageStore.open({ storePathRootDir: bigDir }, { log: () => undefined })
   out.push(result(`store.restart.crash.${label}`, performance.now() - t0, 'ms'))
-  out.push(result(`store.restart.crash.redispatched.${label}`, store.recoveryReport?.redispatchedMessages ?? 0, 'msgs'))
+  out.push(
+    result(
+      `store.restart.crash.redispatched.${label}`,
+      store.recoveryReport?.redispatchedMessages ?? 0,
+      'msgs',
+    ),
+  )
 
   // Reads by queue offset: every message of every queue, 32 per call.
   t0 = performance.now()
   let read = 0
   for (let q = 0; q < BENCH_QUEUES; q++) {
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const got = store.getMessage({ topic: BENCH_TOPIC, queueId: q, queueOffset: offset, maxMsgNums: 32 })
       if (got.status !== 'FOUND') break
       read += got.messageCount
@@ -147,17 +204,27 @@ export async function storeBenchmarks(root: string, ceilings: Ceilings, quick: b
   if (read !== count) throw new Error(`read ${read} messages back, expected ${count}`)
 
   const samples = quick ? 5_000 : 20_000
-  const key = lookupLatencies(count, samples, (i) => store.queryMessage(BENCH_TOPIC, `order-${i}`, 32, 0, MAX).length === 1)
+  const key = lookupLatencies(
+    count,
+    samples,
+    (i) => store.queryMessage(BENCH_TOPIC, `order-${i}`, 32, 0, MAX).length === 1,
+  )
   out.push(result(`store.lookup.key.p50.${label}`, key.p50Ms, 'ms'))
   out.push(result(`store.lookup.key.p99.${label}`, key.p99Ms, 'ms', { target: 2, targetKind: 'max' }))
-  const uniq = lookupLatencies(count, samples, (i) => store.queryMessageByUniqKey(BENCH_TOPIC, benchUniqKey(i)) !== undefined)
+  const uniq = lookupLatencies(
+    count,
+    samples,
+    (i) => store.queryMessageByUniqKey(BENCH_TOPIC, benchUniqKey(i)) !== undefined,
+  )
   out.push(result(`store.lookup.uniqKey.p50.${label}`, uniq.p50Ms, 'ms'))
   out.push(result(`store.lookup.uniqKey.p99.${label}`, uniq.p99Ms, 'ms'))
 
   await store.shutdown()
   t0 = performance.now()
   store = await MessageStore.open({ storePathRootDir: bigDir }, { log: () => undefined })
-  out.push(result(`store.restart.clean.${label}`, performance.now() - t0, 'ms', { target: 1000, targetKind: 'max' }))
+  out.push(
+    result(`store.restart.clean.${label}`, performance.now() - t0, 'ms', { target: 1000, targetKind: 'max' }),
+  )
   await store.shutdown()
   fs.rmSync(bigDir, { recursive: true, force: true })
 
@@ -166,7 +233,12 @@ export async function storeBenchmarks(root: string, ceilings: Ceilings, quick: b
     const dir = freshDir(root, `sync-${producers}`)
     const r = await syncAppend(dir, producers, quick ? 1.5 : 4)
     const target = producers === 256 ? { target: 120_000, targetKind: 'min' as const } : {}
-    out.push(result(`store.append.sync.${producers}producers.1KiB`, r.rate, 'msgs/s', { ceiling: ceilings.fsync256RecordsPerSec, ...target }))
+    out.push(
+      result(`store.append.sync.${producers}producers.1KiB`, r.rate, 'msgs/s', {
+        ceiling: ceilings.fsync256RecordsPerSec,
+        ...target,
+      }),
+    )
     out.push(result(`store.append.sync.${producers}producers.p99`, r.p99, 'ms'))
     fs.rmSync(dir, { recursive: true, force: true })
   }

@@ -11,7 +11,10 @@ if (!dir || (flushDiskType !== 'SYNC_FLUSH' && flushDiskType !== 'ASYNC_FLUSH') 
   process.exit(2)
 }
 
-const store = await MessageStore.open({ storePathRootDir: dir, ...CRASH_TEST_CONFIG, flushDiskType }, { log: () => undefined })
+const store = await MessageStore.open(
+  { storePathRootDir: dir, ...CRASH_TEST_CONFIG, flushDiskType },
+  { log: () => undefined },
+)
 process.stdout.write('READY\n')
 
 let seq = Number(firstSeqText)
@@ -35,9 +38,15 @@ function sendOne(): void {
   const mySeq = seq++
   const queueId = mySeq % 4
   store.appendMessage(
-    { topic: CRASH_TOPIC, queueId, body: crashTestBody(mySeq), propertiesString: `KEYS\u0001k${mySeq}\u0002TAGS\u0001T${mySeq % 3}` },
+    {
+      topic: CRASH_TOPIC,
+      queueId,
+      body: crashTestBody(mySeq),
+      propertiesString: `KEYS\u0001k${mySeq}\u0002TAGS\u0001T${mySeq % 3}`,
+    },
     (r) => {
-      if (r.status === 'PUT_OK') out += `A ${mySeq} ${r.commitLogOffset} ${r.wroteBytes} ${queueId} ${r.queueOffset}\n`
+      if (r.status === 'PUT_OK')
+        out += `A ${mySeq} ${r.commitLogOffset} ${r.wroteBytes} ${queueId} ${r.queueOffset}\n`
       sendOne()
     },
   )

@@ -18,7 +18,7 @@ export const CRASH_TEST_CONFIG: Partial<MessageStoreConfig> = {
 
 /** A body whose content and length (100 B to ~6 KiB) follow from the sequence number. */
 export function crashTestBody(seq: number): Buffer {
-  const length = 100 + ((seq * 2654435761) >>> 0) % 6000
+  const length = 100 + (((seq * 2654435761) >>> 0) % 6000)
   const unit = `seq=${seq};`
   return Buffer.from(unit.repeat(Math.ceil(length / unit.length)).slice(0, length), 'latin1')
 }

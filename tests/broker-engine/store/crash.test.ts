@@ -65,7 +65,13 @@ async function runUntilKilled(dir: string, mode: FlushDiskType, firstSeq: number
         // Kill mid-stream: a random moment after appends are flowing.
         if (!earlyKill && acks.length === 0) killTimer = setTimeout(kill, killAfterMs)
         const [, seq, phy, size, queueId, queueOffset] = line.split(' ').map(Number)
-        acks.push({ seq: seq!, commitLogOffset: phy!, size: size!, queueId: queueId!, queueOffset: queueOffset! })
+        acks.push({
+          seq: seq!,
+          commitLogOffset: phy!,
+          size: size!,
+          queueId: queueId!,
+          queueOffset: queueOffset!,
+        })
       } else if (line.startsWith('F ')) {
         flushed = Number(line.slice(2))
       }
@@ -81,32 +87,55 @@ async function runUntilKilled(dir: string, mode: FlushDiskType, firstSeq: number
 }
 
 /** Opens the store (recovering the crash) and checks everything it must hold. */
-async function verifyStore(dir: string, mode: FlushDiskType, promised: Map<number, Ack>, context: string): Promise<boolean> {
-  const store = await MessageStore.open({ storePathRootDir: dir, ...CRASH_TEST_CONFIG, flushDiskType: mode }, { log: () => undefined })
+async function verifyStore(
+  dir: string,
+  mode: FlushDiskType,
+  promised: Map<number, Ack>,
+  context: string,
+): Promise<boolean> {
+  const store = await MessageStore.open(
+    { storePathRootDir: dir, ...CRASH_TEST_CONFIG, flushDiskType: mode },
+    { log: () => undefined },
+  )
   try {
     for (const ack of promised.values()) {
       const m = store.lookMessageByOffset(ack.commitLogOffset)
       expect(m, `${context}: acknowledged seq ${ack.seq} at ${ack.commitLogOffset} is missing`).toBeDefined()
       expect(m!.body.equals(crashTestBody(ack.seq)), `${context}: body of seq ${ack.seq}`).toBe(true)
       expect([m!.queueId, m!.queueOffset]).toEqual([ack.queueId, ack.queueOffset])
-      expect(store.getCommitLogOffsetInQueue(CRASH_TOPIC, ack.queueId, ack.queueOffset), `${context}: queue unit of seq ${ack.seq}`).toBe(ack.commitLogOffset)
+      expect(
+        store.getCommitLogOffsetInQueue(CRASH_TOPIC, ack.queueId, ack.queueOffset),
+        `${context}: queue unit of seq ${ack.seq}`,
+      ).toBe(ack.commitLogOffset)
     }
     // The index finds a sample of them by key.
     const sample = [...promised.values()].filter((_, i) => i % 50 === 0)
     for (const ack of sample) {
       const hits = store.queryMessage(CRASH_TOPIC, `k${ack.seq}`, 4, 0, Number.MAX_SAFE_INTEGER)
-      expect(hits.map((h) => h.commitLogOffset), `${context}: index for k${ack.seq}`).toEqual([ack.commitLogOffset])
+      expect(
+        hits.map((h) => h.commitLogOffset),
+        `${context}: index for k${ack.seq}`,
+      ).toEqual([ack.commitLogOffset])
     }
     // Every unit of every queue points at a valid record with the right queue offset and a consistent body.
     for (let queueId = 0; queueId < 4; queueId++) {
       const max = store.getMaxOffsetInQueue(CRASH_TOPIC, queueId)
-      for (let offset = store.getMinOffsetInQueue(CRASH_TOPIC, queueId); offset < max; ) {
-        const got = store.getMessage({ topic: CRASH_TOPIC, queueId, queueOffset: offset, maxMsgNums: 256, maxTotalBytes: 4 << 20 })
+      for (let offset = store.getMinOffsetInQueue(CRASH_TOPIC, queueId); offset < max;) {
+        const got = store.getMessage({
+          topic: CRASH_TOPIC,
+          queueId,
+          queueOffset: offset,
+          maxMsgNums: 256,
+          maxTotalBytes: 4 << 20,
+        })
         expect(got.status, `${context}: queue ${queueId} at ${offset}`).toBe('FOUND')
         for (let pos = 0; pos < got.records.length; pos += got.records.readInt32BE(pos)) {
           const m = decodeRecord(got.records, pos)
           expect(m.queueOffset).toBe(offset++)
-          expect(m.body.equals(crashTestBody(seqOfBody(m.body))), `${context}: garbled body at queue ${queueId}`).toBe(true)
+          expect(
+            m.body.equals(crashTestBody(seqOfBody(m.body))),
+            `${context}: garbled body at queue ${queueId}`,
+          ).toBe(true)
         }
       }
     }
@@ -115,11 +144,17 @@ async function verifyStore(dir: string, mode: FlushDiskType, promised: Map<numbe
     const segmentBytes = CRASH_TEST_CONFIG.mappedFileSizeCommitLog!
     const segmentStart = end - (end % segmentBytes)
     const names = fs.readdirSync(path.join(dir, 'commitlog')).filter((n) => /^\d{20}$/.test(n))
-    expect(names.every((n) => Number(n) <= segmentStart), `${context}: segment after the end`).toBe(true)
+    expect(
+      names.every((n) => Number(n) <= segmentStart),
+      `${context}: segment after the end`,
+    ).toBe(true)
     const segment = path.join(dir, 'commitlog', String(segmentStart).padStart(20, '0'))
     if (fs.existsSync(segment)) {
       const tail = fs.readFileSync(segment).subarray(end - segmentStart)
-      expect(tail.every((b) => b === 0), `${context}: bytes after the last record at ${end}`).toBe(true)
+      expect(
+        tail.every((b) => b === 0),
+        `${context}: bytes after the last record at ${end}`,
+      ).toBe(true)
     }
     return store.recoveryReport?.abnormal ?? false
   } finally {
