@@ -35,6 +35,8 @@ export class ConsumeQueue {
   nextQueueOffset = 0
   /** The store's checkpoint epoch in which this queue was last listed as dirty. */
   dirtyEpoch = 0
+  /** Waiting to be reported to the store's dispatch listener (long polling). */
+  notifyPending = false
   /** Java hash of `topic#`, the prefix of every index key of this topic. */
   readonly indexKeyPrefixHash: number
   /** Scratch for reads of single units. */

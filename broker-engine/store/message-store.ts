@@ -62,6 +62,15 @@ import type {
 
 export type PutCallback = (result: PutMessageResult) => void
 
+export interface QueueUnit {
+  readonly commitLogOffset: number
+  readonly size: number
+  readonly tagsCode: number
+}
+
+/** Told, once per commit batch, which queues got messages and their new max queue offset (long polling). */
+export type DispatchListener = (topic: string, queueId: number, maxOffset: number) => void
+
 export interface MessageStoreDeps {
   readonly clock?: Clock
   readonly io?: StoreIo
@@ -133,6 +142,8 @@ export class MessageStore {
   private dispatched = 0
   private dispatchStalled = false
   private dirtyEpoch = 1
+  private dispatchListener: DispatchListener | undefined
+  private notifyQueues: ConsumeQueue[] = []
   private dirtyQueues: ConsumeQueue[] = []
   private closed = false
   private shutdownPromise: Promise<void> | undefined
@@ -318,6 +329,31 @@ export class MessageStore {
     }
   }
 
+  /** Called (from the commit tick, never inside an append) with each queue that got new messages. */
+  setDispatchListener(listener: DispatchListener | undefined): void {
+    this.dispatchListener = listener
+  }
+
+  private collectDispatchedQueues(count: number): void {
+    for (let i = 0; i < count; i++) {
+      const cq = this.pendQueue[i]!
+      if (cq.notifyPending) continue
+      cq.notifyPending = true
+      this.notifyQueues.push(cq)
+    }
+  }
+
+  private deliverDispatchNotifications(): void {
+    const listener = this.dispatchListener
+    if (!listener || this.notifyQueues.length === 0) return
+    const queues = this.notifyQueues
+    this.notifyQueues = []
+    for (const cq of queues) {
+      cq.notifyPending = false
+      listener(cq.topic, cq.queueId, cq.maxOffset)
+    }
+  }
+
   private deliverAcks(): void {
     const callbacks = this.ackCallbacks
     const results = this.ackResults
@@ -366,6 +402,7 @@ export class MessageStore {
   private readonly onCommitTick = (): void => {
     this.commitScheduled = false
     this.commitAndDispatch()
+    this.deliverDispatchNotifications()
     this.deliverAcks()
     if (this.config.flushDiskType === 'SYNC_FLUSH') {
       if (this.flushWaitEnd.length > this.flushHead) void this.startFlush()
@@ -422,6 +459,7 @@ export class MessageStore {
         this.dispatched = this.pendPhy[i]! + this.pendSize[i]!
       }
       if (!this.dispatchStalled) this.dispatched = chunk.end
+      if (this.dispatchListener) this.collectDispatchedQueues(count)
     }
     const sync = this.config.flushDiskType === 'SYNC_FLUSH'
     const now = sync ? this.clock.nowMs() : 0
@@ -1109,6 +1147,14 @@ export class MessageStore {
   getCommitLogOffsetInQueue(topic: string, queueId: number, queueOffset: number): number {
     const cq = this.existingQueue(topic, queueId)
     return cq?.readUnit(queueOffset) ? readInt64BE(cq.unitScratch, 0) : -1
+  }
+
+  /** The ConsumeQueue unit at a queue offset (for SCHEDULE_TOPIC_XXXX, tagsCode is the due time), or undefined. */
+  getQueueUnit(topic: string, queueId: number, queueOffset: number): QueueUnit | undefined {
+    const cq = this.existingQueue(topic, queueId)
+    if (!cq?.readUnit(queueOffset)) return undefined
+    const s = cq.unitScratch
+    return { commitLogOffset: readInt64BE(s, 0), size: s.readInt32BE(8), tagsCode: readInt64BE(s, 12) }
   }
 
   /** Store time of the message at a queue offset, or -1. */
