@@ -21,3 +21,31 @@ export function openMessageStore(
 ): Promise<MessageStore> {
   return MessageStore.open(config, deps)
 }
+
+// Clustering-mode rebalance: the queue allocation strategies and the sorted inputs they take.
+export type { AllocateStrategy } from './client/rebalance/allocate-strategy'
+export { CONSUMER_GROUP_LENGTH_MAX } from './client/rebalance/allocate-strategy'
+export { allocateAveragely } from './client/rebalance/allocate-averagely'
+export { allocateAveragelyByCircle } from './client/rebalance/allocate-averagely-by-circle'
+export {
+  allocateConsistentHash,
+  RING_VIRTUAL_NODES_MAX,
+  VIRTUAL_NODE_COUNT_DEFAULT,
+  VIRTUAL_NODE_COUNT_MAX,
+} from './client/rebalance/allocate-consistent-hash'
+export { allocateByConfig } from './client/rebalance/allocate-by-config'
+export {
+  allocateByMachineRoom,
+  CONSUME_IDCS_MAX,
+  IDC_NAME_LENGTH_MAX,
+  machineRoomOf,
+} from './client/rebalance/allocate-by-machine-room'
+export {
+  BROKER_NAME_LENGTH_MAX,
+  compareMessageQueues,
+  MESSAGE_QUEUES_MAX,
+  messageQueueKey,
+  sortMessageQueues,
+  type MessageQueue,
+} from './client/rebalance/message-queue'
+export { CLIENT_ID_LENGTH_MAX, CLIENT_IDS_MAX, sortClientIds } from './client/rebalance/client-id'
