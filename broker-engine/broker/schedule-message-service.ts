@@ -140,6 +140,11 @@ export class ScheduleMessageService {
           }
           batch.push(this.put(msg))
         }
+        if (batch.length === 0) {
+          // Nothing due yet: come back when the first message is (measured from now, not from the pass start).
+          this.wakeAfter(level, nextDueMs >= 0 ? nextDueMs - this.clock.nowMs() : RETRY_AFTER_FAILURE_MS)
+          return
+        }
         const results = await Promise.all(batch)
         const firstFailure = results.findIndex(
           (r) => r.status !== 'PUT_OK' && r.status !== 'FLUSH_DISK_TIMEOUT',
@@ -153,10 +158,6 @@ export class ScheduleMessageService {
             `delay level ${level}: redelivery failed (${r.status}); retrying in ${RETRY_AFTER_FAILURE_MS} ms`,
           )
           this.wakeAfter(level, RETRY_AFTER_FAILURE_MS)
-          return
-        }
-        if (nextDueMs >= 0 && batch.length === 0) {
-          this.wakeAfter(level, nextDueMs - now)
           return
         }
       }

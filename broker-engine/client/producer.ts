@@ -1,0 +1,215 @@
+// The in-process producer (DefaultMQProducer's behaviour): finds the topic's route, picks a queue round-robin or
+// with a selector, sends to the queue's master, and on failure retries on another queue (another broker when
+// there is one). A topic with no route is sent through TBW102 so the broker can create it.
+
+import { EngineError } from '../common/engine-error'
+import type { SendMessageResult } from '../broker/broker-controller'
+import { isWritable } from '../broker/topic-config-manager'
+import type { ClientTransport } from '../cluster/embedded-cluster'
+import { formatProperties, isPropertyTextValid } from '../store/message-properties'
+import type { TopicRouteData } from '../namesrv/route-types'
+
+export interface MessageQueue {
+  readonly topic: string
+  readonly brokerName: string
+  readonly queueId: number
+}
+
+export interface OutgoingMessage {
+  readonly topic: string
+  readonly body: Uint8Array | string
+  readonly tags?: string
+  /** Business keys (indexed); several are joined with spaces. */
+  readonly keys?: string | readonly string[]
+  /** 1..18: deliver after that delay level. */
+  readonly delayLevel?: number
+  readonly properties?: Readonly<Record<string, string>>
+  readonly flag?: number
+}
+
+export type SendStatus = 'SEND_OK' | 'FLUSH_DISK_TIMEOUT'
+
+export interface SendResult {
+  readonly sendStatus: SendStatus
+  readonly msgId: string
+  readonly offsetMsgId: string
+  readonly messageQueue: MessageQueue
+  readonly queueOffset: number
+}
+
+export type QueueSelector = (
+  queues: readonly MessageQueue[],
+  msg: OutgoingMessage,
+  arg: unknown,
+) => MessageQueue
+
+export interface ProducerOptions {
+  readonly group: string
+  readonly clientId?: string
+  /** Extra attempts on other queues after a failed sync send (RocketMQ default 2). */
+  readonly retryTimesWhenSendFailed?: number
+  readonly defaultTopicQueueNums?: number
+  readonly createTopicKey?: string
+}
+
+/** Properties the client may not set itself. */
+const RESERVED = new Set([
+  'KEYS',
+  'TAGS',
+  'UNIQ_KEY',
+  'DELAY',
+  'TRAN_MSG',
+  'PGROUP',
+  'REAL_TOPIC',
+  'REAL_QID',
+  'RETRY_TOPIC',
+  'WAIT',
+])
+
+export class SendError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'SendError'
+  }
+}
+
+export class Producer {
+  private readonly retries: number
+  private readonly counters = new Map<string, number>()
+
+  constructor(
+    private readonly transport: ClientTransport,
+    private readonly options: ProducerOptions,
+  ) {
+    if (!options.group) throw new EngineError('ARGUMENT_INVALID', 'a producer needs a group')
+    this.retries = options.retryTimesWhenSendFailed ?? 2
+  }
+
+  /** Sync send: resolves once the broker stored the message, retrying other queues on failure. */
+  async send(msg: OutgoingMessage, selector?: QueueSelector, arg?: unknown): Promise<SendResult> {
+    const properties = buildProperties(msg)
+    const body = typeof msg.body === 'string' ? Buffer.from(msg.body) : msg.body
+    let lastError: SendError | undefined
+    let avoidBroker: string | undefined
+    for (let attempt = 0; attempt <= (selector ? 0 : this.retries); attempt++) {
+      const { queues, viaDefaultTopic } = this.writableQueues(msg.topic)
+      if (queues.length === 0) throw new SendError('TOPIC_NOT_EXIST', `no route for topic ${msg.topic}`)
+      const mq = selector ? selector(queues, msg, arg) : this.nextQueue(msg.topic, queues, avoidBroker)
+      const broker = this.masterOf(msg.topic, mq.brokerName, viaDefaultTopic)
+      if (!broker) {
+        lastError = new SendError('SERVICE_NOT_AVAILABLE', `broker ${mq.brokerName} has no master`)
+        avoidBroker = mq.brokerName
+        continue
+      }
+      const result: SendMessageResult = await broker.sendMessage({
+        producerGroup: this.options.group,
+        topic: msg.topic,
+        queueId: mq.queueId,
+        body,
+        propertiesString: properties,
+        flag: msg.flag,
+        defaultTopic: viaDefaultTopic ? (this.options.createTopicKey ?? 'TBW102') : undefined,
+        defaultTopicQueueNums: this.options.defaultTopicQueueNums ?? 4,
+      })
+      if (result.status !== 'ERROR') {
+        return {
+          sendStatus: result.status,
+          msgId: result.msgId,
+          offsetMsgId: result.offsetMsgId,
+          messageQueue: mq,
+          queueOffset: result.queueOffset,
+        }
+      }
+      lastError = new SendError(result.code, result.reason)
+      if (result.code === 'MESSAGE_ILLEGAL' || result.code === 'TOPIC_NOT_EXIST') break
+      avoidBroker = mq.brokerName
+    }
+    throw lastError ?? new SendError('SYSTEM_ERROR', 'send failed')
+  }
+
+  /** Async send: the callback gets the result or the error. */
+  sendAsync(msg: OutgoingMessage, callback: (err: Error | undefined, result?: SendResult) => void): void {
+    this.send(msg).then(
+      (r) => callback(undefined, r),
+      (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+    )
+  }
+
+  /** One-way send: no result, no retry (the least reliable mode, as in RocketMQ). */
+  sendOneway(msg: OutgoingMessage): void {
+    void this.send(msg).catch(() => undefined)
+  }
+
+  private writableQueues(topic: string): { queues: MessageQueue[]; viaDefaultTopic: boolean } {
+    let route = this.transport.routeOf(topic)
+    let viaDefaultTopic = false
+    if (!route || route.queueDatas.length === 0) {
+      route = this.transport.routeOf(this.options.createTopicKey ?? 'TBW102')
+      viaDefaultTopic = true
+    }
+    return { queues: route ? queuesOf(topic, route) : [], viaDefaultTopic }
+  }
+
+  private nextQueue(
+    topic: string,
+    queues: readonly MessageQueue[],
+    avoidBroker: string | undefined,
+  ): MessageQueue {
+    const start = this.counters.get(topic) ?? Math.floor(Math.random() * queues.length)
+    this.counters.set(topic, start + 1)
+    for (let i = 0; i < queues.length; i++) {
+      const mq = queues[(start + i) % queues.length]!
+      if (mq.brokerName !== avoidBroker) return mq
+    }
+    return queues[start % queues.length]!
+  }
+
+  private masterOf(topic: string, brokerName: string, viaDefaultTopic: boolean) {
+    const route = this.transport.routeOf(viaDefaultTopic ? (this.options.createTopicKey ?? 'TBW102') : topic)
+    const addr = route?.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs[0]
+    return addr ? this.transport.broker(addr) : undefined
+  }
+}
+
+/** The writable queues of a route (masters only, write queue count per broker name), sorted. */
+export function queuesOf(topic: string, route: TopicRouteData): MessageQueue[] {
+  const out: MessageQueue[] = []
+  for (const qd of [...route.queueDatas].sort((a, b) => a.brokerName.localeCompare(b.brokerName))) {
+    if (!isWritable(qd.perm)) continue
+    for (let queueId = 0; queueId < qd.writeQueueNums; queueId++)
+      out.push({ topic, brokerName: qd.brokerName, queueId })
+  }
+  return out
+}
+
+function buildProperties(msg: OutgoingMessage): string {
+  const entries: [string, string | undefined][] = []
+  for (const [name, value] of Object.entries(msg.properties ?? {})) {
+    if (RESERVED.has(name))
+      throw new EngineError('ARGUMENT_INVALID', `property ${name} is reserved; use the message field instead`)
+    if (!isPropertyTextValid(name) || !isPropertyTextValid(value))
+      throw new EngineError('ARGUMENT_INVALID', `property ${name} contains a separator character`)
+    entries.push([name, value])
+  }
+  const keys = Array.isArray(msg.keys) ? msg.keys.join(' ') : (msg.keys as string | undefined)
+  for (const [name, value] of [
+    ['TAGS', msg.tags],
+    ['KEYS', keys],
+  ] as const) {
+    if (value !== undefined && !isPropertyTextValid(value))
+      throw new EngineError('ARGUMENT_INVALID', `${name} contains a separator character`)
+  }
+  if (msg.delayLevel !== undefined && (!Number.isInteger(msg.delayLevel) || msg.delayLevel < 1)) {
+    throw new EngineError('ARGUMENT_INVALID', 'delayLevel must be a positive integer')
+  }
+  entries.push(
+    ['TAGS', msg.tags],
+    ['KEYS', keys || undefined],
+    ['DELAY', msg.delayLevel?.toString()],
+    ['WAIT', 'true'],
+  )
+  return formatProperties(entries)
+}
