@@ -49,3 +49,35 @@ export {
   type MessageQueue,
 } from './client/rebalance/message-queue'
 export { CLIENT_ID_LENGTH_MAX, CLIENT_IDS_MAX, sortClientIds } from './client/rebalance/client-id'
+
+// NameServer: the route registry brokers register with and clients ask for routes.
+export { RouteRegistry, MASTER_ID, type RouteRegistryDeps } from './namesrv/route-registry'
+export {
+  DEFAULT_ROUTE_REGISTRY_CONFIG,
+  resolveRouteRegistryConfig,
+  type RouteRegistryConfig,
+} from './namesrv/route-registry-config'
+export {
+  PERM_INHERIT,
+  PERM_MASK,
+  PERM_PRIORITY,
+  PERM_READ,
+  PERM_WRITE,
+  isInherited,
+  isReadable,
+  isWriteable,
+} from './namesrv/perm-name'
+// DataVersion, TopicConfig and TopicFilterType are left to broker/ (data-version.ts, topic-config-manager.ts),
+// whose types are assignable to the namesrv ones: one exported name per concept.
+export type {
+  BrokerData,
+  BrokerIdentity,
+  BrokerLiveInfo,
+  ClusterInfo,
+  DeleteTopicScope,
+  QueueData,
+  RegisterBrokerRequest,
+  RegisterBrokerResult,
+  TopicList,
+  TopicRouteData,
+} from './namesrv/route-types'
