@@ -8,12 +8,9 @@ import { isWritable } from '../broker/topic-config-manager'
 import type { ClientTransport } from '../cluster/embedded-cluster'
 import { formatProperties, isPropertyTextValid } from '../store/message-properties'
 import type { TopicRouteData } from '../namesrv/route-types'
+import type { MessageQueue } from './rebalance/message-queue'
 
-export interface MessageQueue {
-  readonly topic: string
-  readonly brokerName: string
-  readonly queueId: number
-}
+export type { MessageQueue }
 
 export interface OutgoingMessage {
   readonly topic: string
