@@ -158,15 +158,17 @@ export class PushConsumer {
   }
 
   /** Stops pulling, commits offsets, releases locks and leaves the group. */
-  async shutdown(): Promise<void> {
-    if (!this.running) return
-    this.running = false
-    for (const t of this.timers) t.cancel()
-    this.timers = []
-    for (const state of this.queues.values()) this.dropQueue(state)
-    this.queues.clear()
-    for (const broker of this.brokersOfSubscriptions())
-      broker.clients.unregisterConsumer(this.options.group, this.options.clientId)
+  shutdown(): Promise<void> {
+    if (this.running) {
+      this.running = false
+      for (const t of this.timers) t.cancel()
+      this.timers = []
+      for (const state of this.queues.values()) this.dropQueue(state)
+      this.queues.clear()
+      for (const broker of this.brokersOfSubscriptions())
+        broker.clients.unregisterConsumer(this.options.group, this.options.clientId)
+    }
+    return Promise.resolve()
   }
 
   // ---- membership ---------------------------------------------------------------------------------------
