@@ -1,0 +1,409 @@
+// The broker's consumer groups (RocketMQ's SubscriptionGroupManager): per-group consume switches, retry policy
+// (retry queues, max reconsume times), broadcast and orderly flags; auto-created on first heartbeat when allowed,
+// persisted in subscriptionGroup.json. Like the topic table, a change is on disk before it is visible.
+
+import path from 'node:path'
+import type { Clock } from '../common/clock'
+import { EngineError } from '../common/engine-error'
+import type { StoreIo } from '../store/store-io'
+import { BROKER_ID_MAX, type BrokerConfig } from './broker-config'
+import { loadJsonConfig, persistJsonConfig } from './config-file'
+import {
+  dataVersionJson,
+  initialDataVersion,
+  nextDataVersion,
+  parseDataVersion,
+  type DataVersion,
+} from './data-version'
+import {
+  CID_ONSAPI_OWNER_GROUP,
+  CID_ONSAPI_PERMISSION_GROUP,
+  CID_ONSAPI_PULL_GROUP,
+  CID_SYS_RMQ_TRANS,
+  FILTERSRV_CONSUMER_GROUP,
+  isSystemGroup,
+  ONS_HTTP_PROXY_GROUP,
+  SELF_TEST_CONSUMER_GROUP,
+  TOOLS_CONSUMER_GROUP,
+  TOPIC_QUEUE_NUMS_MAX,
+  validateGroupName,
+} from './topic-validator'
+
+export interface SubscriptionGroupConfig {
+  readonly groupName: string
+  readonly consumeEnable: boolean
+  /** A new group with no offset may start from the queue's min offset. */
+  readonly consumeFromMinEnable: boolean
+  readonly consumeBroadcastEnable: boolean
+  readonly consumeMessageOrderly: boolean
+  /** Queues of %RETRY%<group>; 0 drops failed messages instead of retrying them. */
+  readonly retryQueueNums: number
+  /** Failed deliveries before a message goes to %DLQ%<group> (maxReconsumeTimes). */
+  readonly retryMaxTimes: number
+  readonly brokerId: number
+  readonly whichBrokerWhenConsumeSlowly: number
+  readonly notifyConsumerIdsChangedEnable: boolean
+  readonly groupSysFlag: number
+  /** Push consumers only: a message consumed for longer than this is retried. */
+  readonly consumeTimeoutMinute: number
+  readonly attributes: Readonly<Record<string, string>>
+}
+
+export type SubscriptionGroupInput = Partial<SubscriptionGroupConfig> & { readonly groupName: string }
+
+type SubscriptionGroupJson = Omit<SubscriptionGroupConfig, 'attributes'> & {
+  attributes: Record<string, string>
+  groupRetryPolicy: { type: 'CUSTOMIZED' }
+}
+
+/** subscriptionGroup.json as RocketMQ writes it (SubscriptionGroupWrapper). */
+export interface SubscriptionGroupWrapper {
+  dataVersion: { counter: number; stateVersion: number; timestamp: number }
+  forbiddenTable: Record<string, unknown>
+  subscriptionGroupTable: Record<string, SubscriptionGroupJson>
+}
+
+export interface SubscriptionGroupManagerOptions {
+  /** The directory holding subscriptionGroup.json (RocketMQ: <storePathRootDir>/config). */
+  readonly configDir: string
+  readonly brokerConfig: BrokerConfig
+  readonly clock: Clock
+  readonly log?: (message: string) => void
+  readonly io?: StoreIo
+}
+
+export const SUBSCRIPTION_GROUP_JSON_FILE = 'subscriptionGroup.json'
+export const SUBSCRIPTION_GROUP_COUNT_MAX = 100_000
+export const RETRY_MAX_TIMES_MAX = 1000
+export const CONSUME_TIMEOUT_MINUTE_MAX = 1440
+const GROUP_ATTRIBUTES_MAX = 32
+
+const DEFAULTS: Omit<SubscriptionGroupConfig, 'groupName'> = {
+  consumeEnable: true,
+  consumeFromMinEnable: true,
+  consumeBroadcastEnable: true,
+  consumeMessageOrderly: false,
+  retryQueueNums: 1,
+  retryMaxTimes: 16,
+  brokerId: 0,
+  whichBrokerWhenConsumeSlowly: 1,
+  notifyConsumerIdsChangedEnable: true,
+  groupSysFlag: 0,
+  consumeTimeoutMinute: 15,
+  attributes: {},
+}
+
+/** The groups RocketMQ's SubscriptionGroupManager.init() puts in every broker's table. */
+const INITIAL_GROUPS = [
+  TOOLS_CONSUMER_GROUP,
+  FILTERSRV_CONSUMER_GROUP,
+  SELF_TEST_CONSUMER_GROUP,
+  ONS_HTTP_PROXY_GROUP,
+  CID_ONSAPI_PULL_GROUP,
+  CID_ONSAPI_PERMISSION_GROUP,
+  CID_ONSAPI_OWNER_GROUP,
+  CID_SYS_RMQ_TRANS,
+]
+
+const GROUP_FIELDS: ReadonlySet<string> = new Set([...Object.keys(DEFAULTS), 'groupName'])
+const BOOLEAN_FIELDS = [
+  'consumeEnable',
+  'consumeFromMinEnable',
+  'consumeBroadcastEnable',
+  'consumeMessageOrderly',
+  'notifyConsumerIdsChangedEnable',
+] as const
+const INT_FIELDS: readonly (readonly [keyof SubscriptionGroupConfig, number, number])[] = [
+  ['retryQueueNums', 0, TOPIC_QUEUE_NUMS_MAX],
+  ['retryMaxTimes', 0, RETRY_MAX_TIMES_MAX],
+  ['brokerId', 0, BROKER_ID_MAX],
+  ['whichBrokerWhenConsumeSlowly', 0, BROKER_ID_MAX],
+  ['groupSysFlag', 0, 0x7fffffff],
+  ['consumeTimeoutMinute', 1, CONSUME_TIMEOUT_MINUTE_MAX],
+]
+
+type Problem = { field: string; reason: string }
+
+function checkGroupConfig(c: Record<string, unknown>): Problem | undefined {
+  const nameReason = validateGroupName(c.groupName)
+  if (nameReason) return { field: 'groupName', reason: nameReason }
+  for (const field of BOOLEAN_FIELDS) {
+    if (typeof c[field] !== 'boolean')
+      return { field, reason: `${field} must be true or false; got ${String(c[field])}` }
+  }
+  for (const [field, min, max] of INT_FIELDS) {
+    const v = c[field]
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      return { field, reason: `${field} must be an integer from ${min} to ${max}; got ${String(v)}` }
+  }
+  const attributes = c.attributes
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes))
+    return { field: 'attributes', reason: 'attributes must be an object of strings' }
+  const entries = Object.entries(attributes)
+  if (entries.length > GROUP_ATTRIBUTES_MAX)
+    return {
+      field: 'attributes',
+      reason: `at most ${GROUP_ATTRIBUTES_MAX} attributes; got ${entries.length}`,
+    }
+  for (const [key, value] of entries) {
+    if (!/^[a-zA-Z0-9._-]{1,64}$/.test(key) || typeof value !== 'string' || !/^\S{0,256}$/.test(value))
+      return {
+        field: 'attributes',
+        reason: `attribute ${JSON.stringify(key)} must be a short name with a string value without spaces`,
+      }
+  }
+  return undefined
+}
+
+function freezeGroupConfig(c: SubscriptionGroupConfig): SubscriptionGroupConfig {
+  return Object.freeze({ ...c, attributes: Object.freeze({ ...c.attributes }) })
+}
+
+function sameGroupConfig(a: SubscriptionGroupConfig, b: SubscriptionGroupConfig): boolean {
+  for (const key of GROUP_FIELDS) {
+    if (
+      key !== 'attributes' &&
+      a[key as keyof SubscriptionGroupConfig] !== b[key as keyof SubscriptionGroupConfig]
+    )
+      return false
+  }
+  const ak = Object.keys(a.attributes)
+  return (
+    ak.length === Object.keys(b.attributes).length && ak.every((k) => a.attributes[k] === b.attributes[k])
+  )
+}
+
+/** The fields in fastjson's alphabetical order; groupRetryPolicy is RocketMQ's default (the delay-level table). */
+export function subscriptionGroupJson(c: SubscriptionGroupConfig): SubscriptionGroupJson {
+  return {
+    attributes: { ...c.attributes },
+    brokerId: c.brokerId,
+    consumeBroadcastEnable: c.consumeBroadcastEnable,
+    consumeEnable: c.consumeEnable,
+    consumeFromMinEnable: c.consumeFromMinEnable,
+    consumeMessageOrderly: c.consumeMessageOrderly,
+    consumeTimeoutMinute: c.consumeTimeoutMinute,
+    groupName: c.groupName,
+    groupRetryPolicy: { type: 'CUSTOMIZED' },
+    groupSysFlag: c.groupSysFlag,
+    notifyConsumerIdsChangedEnable: c.notifyConsumerIdsChangedEnable,
+    retryMaxTimes: c.retryMaxTimes,
+    retryQueueNums: c.retryQueueNums,
+    whichBrokerWhenConsumeSlowly: c.whichBrokerWhenConsumeSlowly,
+  }
+}
+
+function validateWrapperShape(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'not a JSON object'
+  const table = (value as Record<string, unknown>).subscriptionGroupTable
+  if (typeof table !== 'object' || table === null || Array.isArray(table))
+    return 'no subscriptionGroupTable object'
+  return undefined
+}
+
+export class SubscriptionGroupManager {
+  readonly filePath: string
+  private readonly brokerConfig: BrokerConfig
+  private readonly clock: Clock
+  private readonly log: (message: string) => void
+  private readonly io: StoreIo | undefined
+  private readonly table = new Map<string, SubscriptionGroupConfig>()
+  /** RocketMQ's per-group topic forbid bits; not used here, kept so a file from a Java broker survives a rewrite. */
+  private forbiddenTable: Record<string, unknown> = {}
+  private version: DataVersion
+  private loaded = false
+
+  constructor(opts: SubscriptionGroupManagerOptions) {
+    this.filePath = path.join(opts.configDir, SUBSCRIPTION_GROUP_JSON_FILE)
+    this.brokerConfig = opts.brokerConfig
+    this.clock = opts.clock
+    this.log = opts.log ?? ((message) => console.warn(message))
+    this.io = opts.io
+    this.version = initialDataVersion(opts.clock)
+  }
+
+  /** Reads subscriptionGroup.json (or its .bak) and adds the predefined groups it lacks. */
+  load(): void {
+    const raw = loadJsonConfig(this.filePath, this.log, { io: this.io, validate: validateWrapperShape })
+    this.table.clear()
+    this.forbiddenTable = {}
+    this.version = initialDataVersion(this.clock)
+    if (raw !== undefined) {
+      const wrapper = raw as Record<string, unknown>
+      const version = parseDataVersion(wrapper.dataVersion)
+      if (version) this.version = version
+      else this.log(`${this.filePath}: dataVersion missing or malformed; starting from counter 0`)
+      const forbidden = wrapper.forbiddenTable
+      if (typeof forbidden === 'object' && forbidden !== null && !Array.isArray(forbidden))
+        this.forbiddenTable = forbidden as Record<string, unknown>
+      for (const [name, entry] of Object.entries(wrapper.subscriptionGroupTable as Record<string, unknown>)) {
+        const decoded = this.decodeEntry(name, entry)
+        if (typeof decoded === 'string')
+          this.log(`${this.filePath}: skipped group ${JSON.stringify(name)}: ${decoded}`)
+        else if (this.table.size < SUBSCRIPTION_GROUP_COUNT_MAX) this.table.set(name, decoded)
+        else
+          this.log(
+            `${this.filePath}: skipped group ${JSON.stringify(name)}: more than ${SUBSCRIPTION_GROUP_COUNT_MAX} groups`,
+          )
+      }
+    }
+    this.loaded = true
+    let changed = false
+    for (const groupName of INITIAL_GROUPS) {
+      if (this.table.has(groupName)) continue
+      this.table.set(groupName, freezeGroupConfig({ ...DEFAULTS, groupName }))
+      changed = true
+    }
+    if (changed) {
+      this.version = nextDataVersion(this.version, this.clock)
+      this.persist()
+    }
+  }
+
+  get dataVersion(): DataVersion {
+    return this.version
+  }
+
+  get(group: string): SubscriptionGroupConfig | undefined {
+    this.assertLoaded()
+    return this.table.get(group)
+  }
+
+  has(group: string): boolean {
+    this.assertLoaded()
+    return this.table.has(group)
+  }
+
+  /** Every group, sorted by name. */
+  list(): SubscriptionGroupConfig[] {
+    this.assertLoaded()
+    return [...this.table.values()].sort((a, b) =>
+      a.groupName < b.groupName ? -1 : a.groupName > b.groupName ? 1 : 0,
+    )
+  }
+
+  get size(): number {
+    return this.table.size
+  }
+
+  isSystemGroup(group: string): boolean {
+    return isSystemGroup(group)
+  }
+
+  /**
+   * The group's config, created with the defaults when it does not exist and autoCreateSubscriptionGroup is on
+   * (system groups are created regardless). undefined when it does not exist and may not be created.
+   */
+  findOrCreate(group: string): SubscriptionGroupConfig | undefined {
+    this.assertLoaded()
+    const existing = this.table.get(group)
+    if (existing) return existing
+    const reason = validateGroupName(group)
+    if (reason) throw new EngineError('ARGUMENT_INVALID', reason, { field: 'group', group })
+    if (!this.brokerConfig.autoCreateSubscriptionGroup && !isSystemGroup(group)) return undefined
+    if (this.table.size >= SUBSCRIPTION_GROUP_COUNT_MAX) {
+      this.log(`cannot create group ${group}: the broker already has ${SUBSCRIPTION_GROUP_COUNT_MAX} groups`)
+      return undefined
+    }
+    const config = freezeGroupConfig({ ...DEFAULTS, groupName: group })
+    this.commit(group, config)
+    return config
+  }
+
+  /**
+   * Creates or changes a group (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP). Fields left out keep their current value,
+   * or RocketMQ's defaults for a new group. An unchanged config is not rewritten and keeps the version.
+   */
+  upsert(input: SubscriptionGroupInput): SubscriptionGroupConfig {
+    this.assertLoaded()
+    for (const key of Object.keys(input)) {
+      if (!GROUP_FIELDS.has(key))
+        throw new EngineError('ARGUMENT_INVALID', `unknown subscription group field ${key}`, { field: key })
+    }
+    const name = input.groupName
+    const existing = this.table.get(name)
+    const candidate: Record<string, unknown> = { ...DEFAULTS, ...existing, groupName: name }
+    for (const [key, value] of Object.entries(input)) if (value !== undefined) candidate[key] = value
+    const problem = checkGroupConfig(candidate)
+    if (problem)
+      throw new EngineError('ARGUMENT_INVALID', problem.reason, { field: problem.field, group: name })
+    const next = freezeGroupConfig(candidate as unknown as SubscriptionGroupConfig)
+    if (existing && sameGroupConfig(existing, next)) return existing
+    if (!existing && this.table.size >= SUBSCRIPTION_GROUP_COUNT_MAX)
+      throw new EngineError(
+        'ARGUMENT_INVALID',
+        `cannot add group ${name}: the broker already has ${SUBSCRIPTION_GROUP_COUNT_MAX} groups`,
+        {
+          field: 'groupName',
+          limit: SUBSCRIPTION_GROUP_COUNT_MAX,
+        },
+      )
+    this.commit(name, next)
+    return next
+  }
+
+  /** Removes a group's config; false when there was none. Predefined and CID_RMQ_SYS_ groups need `system`. */
+  delete(group: string, options: { system?: boolean } = {}): boolean {
+    this.assertLoaded()
+    const reason = validateGroupName(group)
+    if (reason) throw new EngineError('ARGUMENT_INVALID', reason, { field: 'group', group })
+    if (!options.system && isSystemGroup(group))
+      throw new EngineError('ARGUMENT_INVALID', `group ${group} is a system group; it cannot be deleted`, {
+        field: 'group',
+        group,
+      })
+    if (!this.table.has(group)) return false
+    this.commit(group, undefined)
+    return true
+  }
+
+  /** subscriptionGroup.json's content: GET_ALL_SUBSCRIPTIONGROUP_CONFIG's body. */
+  serializeWrapper(): SubscriptionGroupWrapper {
+    this.assertLoaded()
+    const subscriptionGroupTable: Record<string, SubscriptionGroupJson> = {}
+    for (const c of this.list()) subscriptionGroupTable[c.groupName] = subscriptionGroupJson(c)
+    return {
+      dataVersion: dataVersionJson(this.version),
+      forbiddenTable: this.forbiddenTable,
+      subscriptionGroupTable,
+    }
+  }
+
+  private decodeEntry(key: string, entry: unknown): SubscriptionGroupConfig | string {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'not an object'
+    const candidate: Record<string, unknown> = { ...DEFAULTS, groupName: key }
+    // Unknown properties (groupRetryPolicy, subscriptionDataSet, newer fields) are ignored, as fastjson does.
+    for (const [field, value] of Object.entries(entry)) {
+      if (GROUP_FIELDS.has(field) && value !== null) candidate[field] = value
+    }
+    if (candidate.groupName !== key)
+      return `its groupName ${JSON.stringify(candidate.groupName)} differs from its key`
+    const problem = checkGroupConfig(candidate)
+    return problem ? problem.reason : freezeGroupConfig(candidate as unknown as SubscriptionGroupConfig)
+  }
+
+  private assertLoaded(): void {
+    if (!this.loaded) throw new Error(`SubscriptionGroupManager used before load() (${this.filePath})`)
+  }
+
+  /** Applies one change, bumps the version and persists; on a failed write the change is undone. */
+  private commit(name: string, next: SubscriptionGroupConfig | undefined): void {
+    const prev = this.table.get(name)
+    const prevVersion = this.version
+    if (next) this.table.set(name, next)
+    else this.table.delete(name)
+    this.version = nextDataVersion(prevVersion, this.clock)
+    try {
+      this.persist()
+    } catch (err) {
+      if (prev) this.table.set(name, prev)
+      else this.table.delete(name)
+      this.version = prevVersion
+      throw err
+    }
+  }
+
+  private persist(): void {
+    persistJsonConfig(this.filePath, this.serializeWrapper(), { io: this.io })
+  }
+}
