@@ -248,6 +248,7 @@ export class TopicConfigManager {
       }
     }
     this.loaded = true
+    // System topics are added even to a full table: the broker cannot run without them.
     let changed = false
     for (const config of this.systemTopicConfigs()) {
       const existing = this.table.get(config.topicName)

@@ -9,6 +9,7 @@ import {
   PERM_INHERIT,
   PERM_READ,
   PERM_WRITE,
+  TOPIC_COUNT_MAX,
   TopicConfigManager,
   type TopicConfigInput,
 } from '../../../broker-engine/broker/topic-config-manager'
@@ -500,5 +501,32 @@ describe('persistence and crash safety', () => {
     expect(text).toMatch(/skipped topic "NotObject": not an object/)
     expect(text).toMatch(/skipped topic "bad name": .*illegal characters/)
     expect(topics.dataVersion.counter).toBe(6)
+  })
+})
+
+describe('bounds', () => {
+  it('loads at most TOPIC_COUNT_MAX topics and then refuses new ones', () => {
+    const dir = tempConfigDir()
+    const topicConfigTable: Record<string, object> = {}
+    for (let i = 0; i <= TOPIC_COUNT_MAX; i++) topicConfigTable[`T${i}`] = { topicName: `T${i}`, perm: 6 }
+    fs.writeFileSync(path.join(dir, 'topics.json'), JSON.stringify({ topicConfigTable }))
+    const { log, lines } = collectingLog()
+    const topics = new TopicConfigManager({
+      configDir: dir,
+      brokerConfig: testBrokerConfig(),
+      clock: new ManualClock(),
+      log,
+    })
+    topics.load()
+    // The system topics are added even to a full table: the broker cannot run without them.
+    expect(topics.size).toBe(TOPIC_COUNT_MAX + 10)
+    expect(topics.get('TBW102')).toBeDefined()
+    expect(lines.join('\n')).toMatch(
+      new RegExp(`skipped topic "T${TOPIC_COUNT_MAX}": more than ${TOPIC_COUNT_MAX}`),
+    )
+    expectEngineError(() => topics.upsert({ topicName: 'OneMore' }), 'ARGUMENT_INVALID', 'topicName')
+    expectEngineError(() => topics.getOrCreateRetryTopic('G', 1), 'ARGUMENT_INVALID', 'topicName')
+    expect(topics.createTopicInSendMessageMethod('OneMore', 'T1', undefined, 4, 0)).toBeUndefined()
+    expect(topics.upsert({ topicName: 'T5', perm: 4 }).perm).toBe(4)
   })
 })
