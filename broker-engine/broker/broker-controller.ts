@@ -40,6 +40,14 @@ import {
   type TopicConfig,
   type TopicConfigInput,
 } from './topic-config-manager'
+import {
+  PROPERTY_TRANSACTION_PREPARED,
+  TransactionService,
+  type EndTransactionRequest,
+  type EndTransactionResult,
+  type PendingHalfMessage,
+  type TransactionCheck,
+} from './transaction-service'
 
 /** The part of a NameServer a broker talks to (the in-process RouteRegistry, or later a remoting client). */
 export interface NameServerLink {
@@ -121,6 +129,10 @@ export type PullResponse =
     }
 
 const DELAY_OFFSET_FILE = 'delayOffset.json'
+const TRANSACTION_PROGRESS_FILE = 'transactionProgress.json'
+
+/** Asks a producer of a group about a transaction (the in-process form of CHECK_TRANSACTION_STATE). */
+export type TransactionChecker = (check: TransactionCheck) => void
 
 export class BrokerController {
   readonly config: BrokerConfig
@@ -138,6 +150,8 @@ export class BrokerController {
   private readonly hold: PullHoldService
   private pulls!: PullMessageProcessor
   private schedule!: ScheduleMessageService
+  private transactions!: TransactionService
+  private readonly checkers = new Map<string, Map<string, TransactionChecker>>()
   private timers: TimerHandle[] = []
   private stopping: Promise<void> | undefined
 
@@ -195,13 +209,33 @@ export class BrokerController {
       this.log,
     )
     this.pulls = new PullMessageProcessor(this.store, this.hold, this.clock)
+    const progressFile = path.join(configDirOf(this.config), TRANSACTION_PROGRESS_FILE)
+    this.transactions = new TransactionService({
+      store: this.store,
+      clock: this.clock,
+      settings: this.config,
+      put: (m) => this.putMessage(m),
+      check: (request) => this.askProducer(request),
+      progress: {
+        load: () => {
+          const json = loadJsonConfig(progressFile, this.log) as { halfQueueOffset?: unknown } | undefined
+          const offset = json?.halfQueueOffset
+          return typeof offset === 'number' && Number.isInteger(offset) && offset >= 0 ? offset : 0
+        },
+        save: (halfQueueOffset) => persistJsonConfig(progressFile, { halfQueueOffset }),
+      },
+      log: this.log,
+    })
     this.store.setDispatchListener((topic, queueId, maxOffset) => {
       this.hold.notifyMessageArriving(topic, queueId, maxOffset)
       if (topic === SCHEDULE_TOPIC) this.schedule.notifyArrived(queueId)
     })
     this.hold.start()
     this.clients.start()
-    if (this.config.brokerRole !== 'SLAVE') this.schedule.start()
+    if (this.config.brokerRole !== 'SLAVE') {
+      this.schedule.start()
+      this.transactions.start()
+    }
     this.timers.push(
       setRepeatingTimer(this.clock, this.config.flushConsumerOffsetInterval, () => this.persistOffsets()),
     )
@@ -280,12 +314,17 @@ export class BrokerController {
       )
     if (!isWritable(this.config.brokerPermission))
       return sendError('NO_PERMISSION', `broker ${this.config.brokerName} is not writable`)
-    if (
+    const half =
       ((req.sysFlag ?? 0) & SYSFLAG_TRANSACTION_TYPE_MASK) === SYSFLAG_TRANSACTION_PREPARED_TYPE ||
-      findProperty(req.propertiesString ?? '', 'TRAN_MSG') === 'true'
-    ) {
-      return sendError('NO_PERMISSION', 'transactional (half) messages are not accepted by this broker yet')
+      findProperty(req.propertiesString ?? '', PROPERTY_TRANSACTION_PREPARED) === 'true'
+    if (half && this.config.rejectTransactionMessage) {
+      return sendError(
+        'NO_PERMISSION',
+        `broker ${this.config.brokerName} does not accept transactional messages`,
+      )
     }
+    if (half && !req.producerGroup)
+      return sendError('MESSAGE_ILLEGAL', 'a transactional message needs its producer group')
     let topicConfig: TopicConfig | undefined
     try {
       topicConfig =
@@ -315,7 +354,7 @@ export class BrokerController {
         `queueId ${req.queueId} is illegal: topic ${req.topic} has ${topicConfig.writeQueueNums} write queues`,
       )
     }
-    const result = await this.putMessage({
+    const message: MessageToStore = {
       topic: req.topic,
       queueId,
       body: req.body,
@@ -325,7 +364,10 @@ export class BrokerController {
       bornTimestampMs: req.bornTimestampMs,
       bornHost: req.bornHost,
       reconsumeTimes: req.reconsumeTimes,
-    })
+    }
+    const result = half
+      ? await this.transactions.prepare(message, req.producerGroup!)
+      : await this.putMessage(message)
     if ('reason' in result) {
       const code: SendErrorCode =
         result.status === 'MESSAGE_ILLEGAL' || result.status === 'PROPERTIES_SIZE_EXCEEDED'
@@ -506,6 +548,45 @@ export class BrokerController {
     this.locks.unlockBatch(group, queues, clientId)
   }
 
+  // ---- transactions -------------------------------------------------------------------------------------
+
+  /** A producer of `group` answers transaction checks; `clientId` identifies it among the group's producers. */
+  registerTransactionChecker(group: string, clientId: string, checker: TransactionChecker): void {
+    let byClient = this.checkers.get(group)
+    if (!byClient) {
+      byClient = new Map()
+      this.checkers.set(group, byClient)
+    }
+    byClient.set(clientId, checker)
+  }
+
+  unregisterTransactionChecker(group: string, clientId: string): void {
+    this.checkers.get(group)?.delete(clientId)
+  }
+
+  private askProducer(request: TransactionCheck): boolean {
+    const byClient = this.checkers.get(request.producerGroup)
+    if (!byClient || byClient.size === 0) return false
+    const all = [...byClient.values()]
+    const checker = all[Math.floor(this.random() * all.length)]!
+    // Like the oneway CHECK_TRANSACTION_STATE, the answer comes back later as END_TRANSACTION.
+    queueMicrotask(() => checker(request))
+    return true
+  }
+
+  endTransaction(req: EndTransactionRequest): Promise<EndTransactionResult> {
+    return this.transactions.end(req)
+  }
+
+  listPendingTransactions(): PendingHalfMessage[] {
+    return this.transactions.listPending()
+  }
+
+  /** Runs a check round now (it also runs every transactionCheckInterval). */
+  checkTransactionsNow(): Promise<void> {
+    return this.transactions.checkNow()
+  }
+
   // ---- lifecycle --------------------------------------------------------------------------------------
 
   /** Stops taking requests, answers held pulls, persists tables, unregisters, and closes the store. */
@@ -515,6 +596,7 @@ export class BrokerController {
       this.timers = []
       this.hold.shutdown()
       this.schedule.stop()
+      this.transactions.stop()
       this.clients.stop()
       this.persistOffsets()
       for (const ns of this.nameServers) {

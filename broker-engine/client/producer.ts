@@ -28,6 +28,9 @@ export type SendStatus = 'SEND_OK' | 'FLUSH_DISK_TIMEOUT'
 
 export interface SendResult {
   readonly sendStatus: SendStatus
+  /** Where the broker stored it (for a half message: in the half topic; END_TRANSACTION points here). */
+  readonly commitLogOffset: number
+  readonly brokerName: string
   readonly msgId: string
   readonly offsetMsgId: string
   readonly messageQueue: MessageQueue
@@ -78,16 +81,25 @@ export class Producer {
   private readonly counters = new Map<string, number>()
 
   constructor(
-    private readonly transport: ClientTransport,
-    private readonly options: ProducerOptions,
+    protected readonly transport: ClientTransport,
+    protected readonly options: ProducerOptions,
   ) {
     if (!options.group) throw new EngineError('ARGUMENT_INVALID', 'a producer needs a group')
     this.retries = options.retryTimesWhenSendFailed ?? 2
   }
 
   /** Sync send: resolves once the broker stored the message, retrying other queues on failure. */
-  async send(msg: OutgoingMessage, selector?: QueueSelector, arg?: unknown): Promise<SendResult> {
-    const properties = buildProperties(msg)
+  send(msg: OutgoingMessage, selector?: QueueSelector, arg?: unknown): Promise<SendResult> {
+    return this.sendWith(msg, buildProperties(msg), selector, arg)
+  }
+
+  /** Sends with a properties string already built (the transaction producer adds TRAN_MSG and PGROUP). */
+  protected async sendWith(
+    msg: OutgoingMessage,
+    properties: string,
+    selector?: QueueSelector,
+    arg?: unknown,
+  ): Promise<SendResult> {
     const body = typeof msg.body === 'string' ? Buffer.from(msg.body) : msg.body
     let lastError: SendError | undefined
     let avoidBroker: string | undefined
@@ -113,6 +125,8 @@ export class Producer {
       })
       if (result.status !== 'ERROR') {
         return {
+          commitLogOffset: result.commitLogOffset,
+          brokerName: mq.brokerName,
           sendStatus: result.status,
           msgId: result.msgId,
           offsetMsgId: result.offsetMsgId,
@@ -182,7 +196,7 @@ export function queuesOf(topic: string, route: TopicRouteData): MessageQueue[] {
   return out
 }
 
-function buildProperties(msg: OutgoingMessage): string {
+export function buildProperties(msg: OutgoingMessage): string {
   const entries: [string, string | undefined][] = []
   for (const [name, value] of Object.entries(msg.properties ?? {})) {
     if (RESERVED.has(name))

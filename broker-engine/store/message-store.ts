@@ -1085,6 +1085,11 @@ export class MessageStore {
     return this.lookMessageByOffset(decoded.commitLogOffset)
   }
 
+  /** A new UNIQ_KEY in MessageClientIDSetter's layout (for messages the broker builds itself). */
+  nextUniqKey(): string {
+    return this.uniqKeys.next()
+  }
+
   offsetMsgIdOf(commitLogOffset: number): string {
     return createOffsetMsgId(this.msgIdPrefix, commitLogOffset)
   }
