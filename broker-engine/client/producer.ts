@@ -89,8 +89,10 @@ export class Producer {
   }
 
   /** Sync send: resolves once the broker stored the message, retrying other queues on failure. */
-  send(msg: OutgoingMessage, selector?: QueueSelector, arg?: unknown): Promise<SendResult> {
-    return this.sendWith(msg, buildProperties(msg), selector, arg)
+  async send(msg: OutgoingMessage, selector?: QueueSelector, arg?: unknown): Promise<SendResult> {
+    // Bad input rejects the returned promise like any other send failure.
+    const properties = buildProperties(msg)
+    return this.sendWith(msg, properties, selector, arg)
   }
 
   /** Sends with a properties string already built (the transaction producer adds TRAN_MSG and PGROUP). */
