@@ -81,3 +81,72 @@ export type {
   TopicList,
   TopicRouteData,
 } from './namesrv/route-types'
+
+// Broker metadata: broker.conf, the topic and group tables, consumer offsets, and their JSON config files.
+// The perm bits are exported once, from namesrv/perm-name above.
+export {
+  brokerAddr,
+  BROKER_ID_MAX,
+  configDirOf,
+  DEFAULT_BROKER_CONFIG,
+  formatBrokerConf,
+  parseBrokerConf,
+  parseJavaProperties,
+  resolveBrokerConfig,
+  storeConfigOf,
+  type BrokerConfig,
+  type BrokerRole,
+  type ParsedBrokerConf,
+} from './broker/broker-config'
+export {
+  CONFIG_FILE_BYTES_MAX,
+  loadJsonConfig,
+  parseConfigJson,
+  persistJsonConfig,
+  type LoadJsonConfigOptions,
+} from './broker/config-file'
+export {
+  compareDataVersion,
+  dataVersionEquals,
+  dataVersionJson,
+  initialDataVersion,
+  nextDataVersion,
+  parseDataVersion,
+  type DataVersion,
+} from './broker/data-version'
+export * from './broker/topic-validator'
+export {
+  isValidPerm,
+  isWritable,
+  permToString,
+  TOPIC_ATTRIBUTES_MAX,
+  TOPIC_COUNT_MAX,
+  topicConfigJson,
+  TopicConfigManager,
+  TOPICS_JSON_FILE,
+  type TopicConfig,
+  type TopicConfigInput,
+  type TopicConfigManagerOptions,
+  type TopicConfigSerializeWrapper,
+  type TopicFilterType,
+} from './broker/topic-config-manager'
+export {
+  CONSUME_TIMEOUT_MINUTE_MAX,
+  RETRY_MAX_TIMES_MAX,
+  SUBSCRIPTION_GROUP_COUNT_MAX,
+  SUBSCRIPTION_GROUP_JSON_FILE,
+  SubscriptionGroupManager,
+  subscriptionGroupJson,
+  type SubscriptionGroupConfig,
+  type SubscriptionGroupInput,
+  type SubscriptionGroupManagerOptions,
+  type SubscriptionGroupWrapper,
+} from './broker/subscription-group-manager'
+export {
+  CONSUMER_OFFSET_JSON_FILE,
+  ConsumerOffsetManager,
+  OFFSET_TABLE_KEYS_MAX,
+  TOPIC_GROUP_SEPARATOR,
+  type ConsumerOffsetManagerOptions,
+  type ConsumerOffsetSerializeWrapper,
+} from './broker/consumer-offset-manager'

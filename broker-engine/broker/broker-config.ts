@@ -345,7 +345,7 @@ export function parseBrokerConf(text: string): ParsedBrokerConf {
   // Each value was coerced to its key's kind, so the record is a Partial<BrokerConfig>.
   const config: Record<string, unknown> = {}
   const unknownKeys: string[] = []
-  for (const [rawKey, rawValue] of parseProperties(text)) {
+  for (const [rawKey, rawValue] of parseJavaProperties(text)) {
     const key = (KEY_ALIASES[rawKey] ?? rawKey) as keyof BrokerConfig
     const kind = Object.hasOwn(KEY_KINDS, key) ? KEY_KINDS[key] : undefined
     if (kind === undefined) {
@@ -383,7 +383,7 @@ function coerce(key: string, value: string, kind: Kind): unknown {
 const PROPERTY_WHITESPACE = new Set([' ', '\t', '\f'])
 
 /** java.util.Properties.load over text: [key, value] pairs in file order, escapes resolved. */
-export function parseProperties(text: string): [string, string][] {
+export function parseJavaProperties(text: string): [string, string][] {
   const out: [string, string][] = []
   const lines = text.split(/\r\n|\r|\n/)
   for (let i = 0; i < lines.length; i++) {

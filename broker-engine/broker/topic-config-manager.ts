@@ -7,6 +7,15 @@
 import path from 'node:path'
 import type { Clock } from '../common/clock'
 import { EngineError } from '../common/engine-error'
+import {
+  isInherited,
+  isReadable,
+  isWriteable,
+  PERM_INHERIT,
+  PERM_PRIORITY,
+  PERM_READ,
+  PERM_WRITE,
+} from '../namesrv/perm-name'
 import type { StoreIo } from '../store/store-io'
 import { parseDelayLevels } from '../store/store-config'
 import type { BrokerConfig } from './broker-config'
@@ -36,14 +45,10 @@ import {
   validateTopicName,
 } from './topic-validator'
 
-export const PERM_PRIORITY = 8
-export const PERM_READ = 4
-export const PERM_WRITE = 2
-export const PERM_INHERIT = 1
-
-export const isReadable = (perm: number): boolean => (perm & PERM_READ) === PERM_READ
-export const isWritable = (perm: number): boolean => (perm & PERM_WRITE) === PERM_WRITE
-export const isInherited = (perm: number): boolean => (perm & PERM_INHERIT) === PERM_INHERIT
+// The perm bits are the NameServer's (one definition per concept); re-exported so broker code finds them here.
+export { isInherited, isReadable, PERM_INHERIT, PERM_PRIORITY, PERM_READ, PERM_WRITE }
+/** Same as isWriteable (PermName's spelling). */
+export const isWritable = isWriteable
 /** PermName.isValid: the read, write and inherit bits only. */
 export const isValidPerm = (perm: unknown): perm is number =>
   typeof perm === 'number' && Number.isInteger(perm) && perm >= 0 && perm < PERM_PRIORITY

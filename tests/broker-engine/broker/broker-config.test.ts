@@ -7,7 +7,7 @@ import {
   DEFAULT_BROKER_CONFIG,
   formatBrokerConf,
   parseBrokerConf,
-  parseProperties,
+  parseJavaProperties,
   resolveBrokerConfig,
   storeConfigOf,
   type BrokerConfig,
@@ -96,7 +96,7 @@ describe('the store part and the address', () => {
 })
 
 describe('parseBrokerConf with the real broker config captured from RocketMQ 4.9.4', () => {
-  const capturedPairs = parseProperties(CAPTURED_CONF)
+  const capturedPairs = parseJavaProperties(CAPTURED_CONF)
 
   it('reads every line; keys this engine does not use are reported, not fatal', () => {
     const { config, unknownKeys } = parseBrokerConf(CAPTURED_CONF)
@@ -185,7 +185,7 @@ describe('parseBrokerConf reads java.util.Properties syntax', () => {
   })
 
   it('keeps an escaped separator in a key and a lone key with an empty value', () => {
-    expect(parseProperties('a\\=b=c\nlonely\n')).toEqual([
+    expect(parseJavaProperties('a\\=b=c\nlonely\n')).toEqual([
       ['a=b', 'c'],
       ['lonely', ''],
     ])
