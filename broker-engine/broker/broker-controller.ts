@@ -24,6 +24,7 @@ import {
 } from './broker-config'
 import { ClientRegistry, type ConsumerConnection } from './client-registry'
 import { loadJsonConfig, persistJsonConfig } from './config-file'
+import { listDlqMessages, resendDlqMessage, type DlqMessage, type ResendResult } from './dlq'
 import { consumerSendMsgBack, type SendBackRequest, type SendBackResult } from './consumer-send-back'
 import { ConsumerOffsetManager } from './consumer-offset-manager'
 import { parkDelayedMessage } from './message-rewrite'
@@ -546,6 +547,27 @@ export class BrokerController {
 
   unlockBatch(group: string, queues: readonly LockedQueue[], clientId: string): void {
     this.locks.unlockBatch(group, queues, clientId)
+  }
+
+  // ---- dead letters ------------------------------------------------------------------------------------
+
+  listDlq(group: string, fromQueueOffset = 0, limit = 100): DlqMessage[] {
+    return listDlqMessages(this.store, group, fromQueueOffset, limit)
+  }
+
+  /** Resends a DLQ message to its original topic (a new message; the DLQ copy stays). */
+  resendDlqMessage(commitLogOffset: number): Promise<ResendResult> {
+    return resendDlqMessage(
+      this.store,
+      commitLogOffset,
+      (topic) => {
+        const config = this.topics.get(topic)
+        return config && isWritable(config.perm)
+          ? Math.floor(this.random() * config.writeQueueNums)
+          : undefined
+      },
+      (m) => this.putMessage(m),
+    )
   }
 
   // ---- transactions -------------------------------------------------------------------------------------
