@@ -504,8 +504,8 @@ export class BrokerController {
     const offsets = new Map<number, number>()
     for (let q = 0; q < config.readQueueNums; q++)
       offsets.set(q, this.store.getOffsetInQueueByTime(topic, q, timestampMs))
+    // Stored at once; each queue's next pull answers OFFSET_MOVED with it (server-side reset, as in 5.x).
     this.offsets.resetOffsets(group, topic, offsets)
-    for (const [q, o] of offsets) this.offsets.commitOffset(group, topic, q, o)
     return offsets
   }
 
@@ -536,8 +536,11 @@ export class BrokerController {
   consumerHeartbeat(conn: Omit<ConsumerConnection, 'lastHeartbeatMs'>): void {
     const group = this.groups.findOrCreate(conn.group)
     if (!group) throw new EngineError('ARGUMENT_INVALID', `subscription group ${conn.group} does not exist`)
-    const retry = this.topics.getOrCreateRetryTopic(conn.group, group.retryQueueNums)
-    if (this.justCreated(retry)) this.registerWithNameServers(true, [retry])
+    // A group with no retry queues drops failed messages (RocketMQ); it needs no %RETRY% topic.
+    if (group.retryQueueNums > 0) {
+      const retry = this.topics.getOrCreateRetryTopic(conn.group, group.retryQueueNums)
+      if (this.justCreated(retry)) this.registerWithNameServers(true, [retry])
+    }
     this.clients.registerConsumer(conn)
   }
 
