@@ -267,4 +267,29 @@ describe('embedded cluster: brokers, NameServer and the producer', () => {
       await cluster.shutdown()
     }
   })
+
+  it('resets a group to a point in time: the next pull of each queue answers OFFSET_ILLEGAL with the new offset', async () => {
+    const { cluster, clock } = await twoBrokers()
+    try {
+      const a = cluster.masterOf('broker-a')!
+      a.upsertTopic({ topicName: 'Replay', readQueueNums: 1, writeQueueNums: 1 })
+      for (const b of cluster.brokers) if (b !== a) b.deleteTopic('Replay')
+      const producer = new Producer(cluster, { group: 'pg' })
+      for (let i = 0; i < 6; i++) {
+        await producer.send({ topic: 'Replay', body: `m${i}` })
+        clock.advance(1000)
+      }
+      a.commitOffset('cg', 'Replay', 0, 6)
+      const offsets = a.resetOffsetByTime('cg', 'Replay', 1_800_000_002_500)
+      expect([...offsets]).toEqual([[0, 3]])
+      const moved = await a.pullMessage({ consumerGroup: 'cg', topic: 'Replay', queueId: 0, queueOffset: 6, maxMsgNums: 8, suspendTimeoutMs: 0 })
+      expect(moved).toMatchObject({ status: 'OFFSET_ILLEGAL', nextBeginOffset: 3 })
+      const replay = await a.pullMessage({ consumerGroup: 'cg', topic: 'Replay', queueId: 0, queueOffset: 3, maxMsgNums: 8, suspendTimeoutMs: 0 })
+      if (replay.status !== 'FOUND') throw new Error(replay.status)
+      expect(bodiesOf(replay.records)).toEqual(['m3', 'm4', 'm5'])
+      expect(() => a.resetOffsetByTime('cg', 'Ghost', 0)).toThrow(/does not exist/)
+    } finally {
+      await cluster.shutdown()
+    }
+  })
 })
