@@ -43,6 +43,7 @@ import {
 } from './topic-config-manager'
 import {
   PROPERTY_TRANSACTION_PREPARED,
+  TRANS_HALF_TOPIC,
   TransactionService,
   type EndTransactionRequest,
   type EndTransactionResult,
@@ -366,9 +367,11 @@ export class BrokerController {
       bornHost: req.bornHost,
       reconsumeTimes: req.reconsumeTimes,
     }
-    const result = half
-      ? await this.transactions.prepare(message, req.producerGroup!)
-      : await this.putMessage(message)
+    // Where the record really goes (a delayed message waits in SCHEDULE_TOPIC_XXXX), reported back as RocketMQ does.
+    const parked = half ? undefined : parkDelayedMessage(message, this.delayLevelCount)
+    const result = parked
+      ? await this.store.putMessage(parked)
+      : await this.transactions.prepare(message, req.producerGroup!)
     if ('reason' in result) {
       const code: SendErrorCode =
         result.status === 'MESSAGE_ILLEGAL' || result.status === 'PROPERTIES_SIZE_EXCEEDED'
@@ -378,13 +381,12 @@ export class BrokerController {
             : 'SYSTEM_ERROR'
       return sendError(code, `${result.status}: ${result.reason}`)
     }
-    const stored = this.store.lookMessageByOffset(result.commitLogOffset)
     return {
       status: result.status === 'PUT_OK' ? 'SEND_OK' : 'FLUSH_DISK_TIMEOUT',
       msgId: result.uniqKey,
       offsetMsgId: this.store.offsetMsgIdOf(result.commitLogOffset),
-      topic: stored?.topic ?? req.topic,
-      queueId: stored?.queueId ?? queueId,
+      topic: parked?.topic ?? TRANS_HALF_TOPIC,
+      queueId: parked?.queueId ?? 0,
       queueOffset: result.queueOffset,
       commitLogOffset: result.commitLogOffset,
     }

@@ -2,6 +2,7 @@
 // with a selector, sends to the queue's master, and on failure retries on another queue (another broker when
 // there is one). A topic with no route is sent through TBW102 so the broker can create it.
 
+import { systemClock, type Clock } from '../common/clock'
 import { EngineError } from '../common/engine-error'
 import type { SendMessageResult } from '../broker/broker-controller'
 import { isWritable } from '../broker/topic-config-manager'
@@ -50,6 +51,9 @@ export interface ProducerOptions {
   readonly retryTimesWhenSendFailed?: number
   readonly defaultTopicQueueNums?: number
   readonly createTopicKey?: string
+  /** How long a topic route is reused before it is looked up again (RocketMQ: pollNameServerInterval, 30 s). */
+  readonly routeRefreshIntervalMs?: number
+  readonly clock?: Clock
 }
 
 /** Properties the client may not set itself. */
@@ -79,6 +83,11 @@ export class SendError extends Error {
 export class Producer {
   private readonly retries: number
   private readonly counters = new Map<string, number>()
+  private readonly routes = new Map<
+    string,
+    { readonly route: TopicRouteData | undefined; readonly atMs: number }
+  >()
+  private readonly clock: Clock
 
   constructor(
     protected readonly transport: ClientTransport,
@@ -86,6 +95,18 @@ export class Producer {
   ) {
     if (!options.group) throw new EngineError('ARGUMENT_INVALID', 'a producer needs a group')
     this.retries = options.retryTimesWhenSendFailed ?? 2
+    this.clock = options.clock ?? systemClock
+  }
+
+  /** The topic's route from the NameServer, reused for routeRefreshIntervalMs; a missing route is not cached. */
+  private routeOf(topic: string): TopicRouteData | undefined {
+    const now = this.clock.nowMs()
+    const cached = this.routes.get(topic)
+    if (cached && now - cached.atMs < (this.options.routeRefreshIntervalMs ?? 30_000)) return cached.route
+    const route = this.transport.routeOf(topic)
+    if (route) this.routes.set(topic, { route, atMs: now })
+    else this.routes.delete(topic)
+    return route
   }
 
   /** Sync send: resolves once the broker stored the message, retrying other queues on failure. */
@@ -138,6 +159,7 @@ export class Producer {
       }
       lastError = new SendError(result.code, result.reason)
       if (result.code === 'MESSAGE_ILLEGAL' || result.code === 'TOPIC_NOT_EXIST') break
+      this.routes.delete(msg.topic) // the route may be stale
       avoidBroker = mq.brokerName
     }
     throw lastError ?? new SendError('SYSTEM_ERROR', 'send failed')
@@ -157,10 +179,10 @@ export class Producer {
   }
 
   private writableQueues(topic: string): { queues: MessageQueue[]; viaDefaultTopic: boolean } {
-    let route = this.transport.routeOf(topic)
+    let route = this.routeOf(topic)
     let viaDefaultTopic = false
     if (!route || route.queueDatas.length === 0) {
-      route = this.transport.routeOf(this.options.createTopicKey ?? 'TBW102')
+      route = this.routeOf(this.options.createTopicKey ?? 'TBW102')
       viaDefaultTopic = true
     }
     return { queues: route ? queuesOf(topic, route) : [], viaDefaultTopic }
@@ -181,7 +203,7 @@ export class Producer {
   }
 
   private masterOf(topic: string, brokerName: string, viaDefaultTopic: boolean) {
-    const route = this.transport.routeOf(viaDefaultTopic ? (this.options.createTopicKey ?? 'TBW102') : topic)
+    const route = this.routeOf(viaDefaultTopic ? (this.options.createTopicKey ?? 'TBW102') : topic)
     const addr = route?.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs[0]
     return addr ? this.transport.broker(addr) : undefined
   }

@@ -308,20 +308,46 @@ export class PushConsumer {
   ): Promise<void> {
     const mode = this.mode
     if (!mode || mode.orderly) return
-    await Promise.all(
-      messages.map(async (m) => {
-        let status: ConsumeConcurrentlyStatus
-        try {
-          status = await mode.listener(m)
-        } catch {
-          status = 'RECONSUME_LATER'
-        }
-        if (status === 'RECONSUME_LATER' && this.model === 'CLUSTERING') await this.giveBack(broker, m)
-        this.consumed++
-        state.inFlight.delete(m.queueOffset)
-      }),
-    )
+    // Listeners that answer synchronously are handled in a plain loop; only promises are awaited (together).
+    const waiting: Promise<void>[] = []
+    for (const m of messages) {
+      let answer: ConsumeConcurrentlyStatus | Promise<ConsumeConcurrentlyStatus>
+      try {
+        answer = mode.listener(m)
+      } catch {
+        answer = 'RECONSUME_LATER'
+      }
+      if (typeof answer === 'string') {
+        if (answer === 'RECONSUME_LATER' && this.model === 'CLUSTERING')
+          waiting.push(this.finishFailed(state, broker, m))
+        else this.finishConsumed(state, m)
+      } else {
+        waiting.push(
+          answer.then(
+            (status) =>
+              status === 'RECONSUME_LATER' && this.model === 'CLUSTERING'
+                ? this.finishFailed(state, broker, m)
+                : this.finishConsumed(state, m),
+            () =>
+              this.model === 'CLUSTERING'
+                ? this.finishFailed(state, broker, m)
+                : this.finishConsumed(state, m),
+          ),
+        )
+      }
+    }
+    if (waiting.length > 0) await Promise.all(waiting)
     this.commitLocal(state, state.inFlight.size > 0 ? Math.min(...state.inFlight) : state.nextOffset)
+  }
+
+  private finishConsumed(state: QueueState, m: ConsumedMessage): void {
+    this.consumed++
+    state.inFlight.delete(m.queueOffset)
+  }
+
+  private async finishFailed(state: QueueState, broker: BrokerController, m: ConsumedMessage): Promise<void> {
+    await this.giveBack(broker, m)
+    this.finishConsumed(state, m)
   }
 
   private async consumeOrderly(
@@ -338,7 +364,9 @@ export class PushConsumer {
         if (state.dropped || !this.running) return
         let status: ConsumeOrderlyStatus
         try {
-          status = await mode.listener({ ...m, reconsumeTimes: m.reconsumeTimes + attempts })
+          status = await mode.listener(
+            attempts === 0 ? m : withReconsumeTimes(m, m.reconsumeTimes + attempts),
+          )
         } catch {
           status = 'SUSPEND_CURRENT_QUEUE_A_MOMENT'
         }
@@ -479,22 +507,69 @@ export class PushConsumer {
   }
 }
 
-function toConsumed(records: Buffer, pos: number, mq: MessageQueue): ConsumedMessage {
-  const m = decodeRecord(records, pos)
-  const props = m.propertiesString
+/** A pulled message; the properties are parsed only when asked for. */
+class ReceivedMessage implements ConsumedMessage {
+  readonly topic: string
+  readonly brokerName: string
+  readonly queueId: number
+  readonly queueOffset: number
+  readonly commitLogOffset: number
+  readonly body: Buffer
+  readonly reconsumeTimes: number
+  readonly bornTimestampMs: number
+  readonly storeTimestampMs: number
+  private readonly propertiesString: string
+  private parsed: ReadonlyMap<string, string> | undefined
+
+  constructor(records: Buffer, pos: number, mq: MessageQueue) {
+    const m = decodeRecord(records, pos)
+    this.propertiesString = m.propertiesString
+    this.topic = findProperty(m.propertiesString, PROPERTY_RETRY_TOPIC) ?? m.topic
+    this.brokerName = mq.brokerName
+    this.queueId = m.queueId
+    this.queueOffset = m.queueOffset
+    this.commitLogOffset = m.commitLogOffset
+    // A view into the pull's own buffer, which nothing reuses: no copy needed.
+    this.body = m.body
+    this.reconsumeTimes = m.reconsumeTimes
+    this.bornTimestampMs = m.bornTimestampMs
+    this.storeTimestampMs = m.storeTimestampMs
+  }
+
+  get msgId(): string {
+    return findProperty(this.propertiesString, 'UNIQ_KEY') ?? ''
+  }
+  get tags(): string | undefined {
+    return findProperty(this.propertiesString, 'TAGS')
+  }
+  get keys(): string | undefined {
+    return findProperty(this.propertiesString, 'KEYS')
+  }
+  get properties(): ReadonlyMap<string, string> {
+    this.parsed ??= parseProperties(this.propertiesString)
+    return this.parsed
+  }
+}
+
+/** The same message as a plain object with another reconsume count (orderly consumers retry in place). */
+function withReconsumeTimes(m: ConsumedMessage, reconsumeTimes: number): ConsumedMessage {
   return {
-    topic: findProperty(props, PROPERTY_RETRY_TOPIC) ?? m.topic,
-    brokerName: mq.brokerName,
+    topic: m.topic,
+    brokerName: m.brokerName,
     queueId: m.queueId,
     queueOffset: m.queueOffset,
     commitLogOffset: m.commitLogOffset,
-    msgId: findProperty(props, 'UNIQ_KEY') ?? '',
-    body: Buffer.from(m.body),
-    tags: findProperty(props, 'TAGS'),
-    keys: findProperty(props, 'KEYS'),
-    properties: parseProperties(props),
-    reconsumeTimes: m.reconsumeTimes,
+    msgId: m.msgId,
+    body: m.body,
+    tags: m.tags,
+    keys: m.keys,
+    properties: m.properties,
+    reconsumeTimes,
     bornTimestampMs: m.bornTimestampMs,
     storeTimestampMs: m.storeTimestampMs,
   }
+}
+
+function toConsumed(records: Buffer, pos: number, mq: MessageQueue): ConsumedMessage {
+  return new ReceivedMessage(records, pos, mq)
 }

@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { BenchResult } from './bench-kit'
 import { measureCeilings } from './machine-ceilings'
+import { brokerBenchmarks } from './broker-bench'
 import { storeBenchmarks } from './store-bench'
 
 const quick = process.argv.includes('--quick')
@@ -40,7 +41,11 @@ function printTable(results: readonly BenchResult[]): void {
 try {
   const started = Date.now()
   const ceilings = await measureCeilings(root, quick)
-  const results = [...ceilings.results, ...(await storeBenchmarks(root, ceilings, quick))]
+  const results = [
+    ...ceilings.results,
+    ...(await storeBenchmarks(root, ceilings, quick)),
+    ...(await brokerBenchmarks(root, quick)),
+  ]
   const machine = {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
