@@ -150,3 +150,62 @@ export {
   type ConsumerOffsetManagerOptions,
   type ConsumerOffsetSerializeWrapper,
 } from './broker/consumer-offset-manager'
+
+// Brokers, the embedded cluster (NameServer + brokers in one process), and the in-process clients.
+export {
+  BrokerController,
+  type BrokerControllerOptions,
+  type NameServerLink,
+  type PullRequestInput,
+  type PullResponse,
+  type SendErrorCode,
+  type SendMessageRequest,
+  type SendMessageResult,
+  type TransactionChecker,
+} from './broker/broker-controller'
+export {
+  EmbeddedCluster,
+  type ClientTransport,
+  type EmbeddedClusterOptions,
+} from './cluster/embedded-cluster'
+export {
+  brokerRuntimeStats,
+  consumeStats,
+  topicStats,
+  trackMessage,
+  type BrokerRuntimeStats,
+  type ConsumeStats,
+  type DeliveryState,
+  type MessageTrack,
+  type QueueConsumeStats,
+  type QueueTopicStats,
+} from './broker/broker-stats'
+export { type DlqMessage, type ResendResult } from './broker/dlq'
+export { type SendBackRequest, type SendBackResult } from './broker/consumer-send-back'
+export {
+  type PendingHalfMessage,
+  type EndTransactionResult,
+  type TransactionState,
+} from './broker/transaction-service'
+export { type ClientConnection, type ConsumerConnection, type MessageModel } from './broker/client-registry'
+export {
+  Producer,
+  SendError,
+  type OutgoingMessage,
+  type ProducerOptions,
+  type QueueSelector,
+  type SendResult,
+} from './client/producer'
+export {
+  PushConsumer,
+  type ConsumedMessage,
+  type ConsumeConcurrentlyStatus,
+  type ConsumeFromWhere,
+  type ConsumeOrderlyStatus,
+  type PushConsumerOptions,
+} from './client/push-consumer'
+export {
+  TransactionProducer,
+  type LocalTransactionState,
+  type TransactionProducerOptions,
+} from './client/transaction-producer'

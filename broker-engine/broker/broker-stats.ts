@@ -2,7 +2,7 @@
 // the dashboard's message track): computed on demand from the store and the offset tables.
 
 import type { BrokerController } from './broker-controller'
-import { dlqTopicOf, retryTopicOf } from './consumer-send-back'
+import { dlqTopicOf, retryTopicOf } from './topic-validator'
 import { findProperty } from '../store/message-properties'
 import type { DecodedMessage } from '../store/message-codec'
 import type { StoreRuntimeStats } from '../store/store-types'

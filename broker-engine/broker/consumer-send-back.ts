@@ -7,23 +7,14 @@ import { findProperty } from '../store/message-properties'
 import type { MessageStore } from '../store/message-store'
 import type { MessageToStore, PutMessageResult } from '../store/store-types'
 import { editProperties } from './message-rewrite'
+import { dlqTopicOf, retryTopicOf } from './topic-validator'
 
-export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%'
-export const DLQ_GROUP_TOPIC_PREFIX = '%DLQ%'
 export const PROPERTY_RETRY_TOPIC = 'RETRY_TOPIC'
 export const PROPERTY_ORIGIN_MESSAGE_ID = 'ORIGIN_MESSAGE_ID'
 export const PROPERTY_DLQ_ORIGIN_TOPIC = 'DLQ_ORIGIN_TOPIC'
 export const PROPERTY_DLQ_ORIGIN_MESSAGE_ID = 'DLQ_ORIGIN_MESSAGE_ID'
 /** First retry delay level: level 3 (10 s), then one level further per reconsume. */
 export const RETRY_BASE_DELAY_LEVEL = 3
-
-export function retryTopicOf(group: string): string {
-  return RETRY_GROUP_TOPIC_PREFIX + group
-}
-
-export function dlqTopicOf(group: string): string {
-  return DLQ_GROUP_TOPIC_PREFIX + group
-}
 
 export interface SendBackRequest {
   readonly group: string

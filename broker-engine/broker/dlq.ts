@@ -6,7 +6,8 @@ import { decodeRecord, type DecodedMessage } from '../store/message-codec'
 import { findProperty } from '../store/message-properties'
 import type { MessageStore } from '../store/message-store'
 import type { MessageToStore, PutMessageResult } from '../store/store-types'
-import { dlqTopicOf, PROPERTY_DLQ_ORIGIN_TOPIC, PROPERTY_RETRY_TOPIC } from './consumer-send-back'
+import { PROPERTY_DLQ_ORIGIN_TOPIC, PROPERTY_RETRY_TOPIC } from './consumer-send-back'
+import { dlqTopicOf } from './topic-validator'
 import { editProperties } from './message-rewrite'
 
 /** Property on a resent message: the offset message id of the DLQ copy it was made from. */
