@@ -131,6 +131,8 @@ export type PullResponse =
     }
 
 const DELAY_OFFSET_FILE = 'delayOffset.json'
+/** Messages in one SEND_BATCH_MESSAGE. */
+const BATCH_MESSAGES_MAX = 1024
 const TRANSACTION_PROGRESS_FILE = 'transactionProgress.json'
 
 /** Asks a producer of a group about a transaction (the in-process form of CHECK_TRANSACTION_STATE). */
@@ -390,6 +392,42 @@ export class BrokerController {
       queueOffset: result.queueOffset,
       commitLogOffset: result.commitLogOffset,
     }
+  }
+
+  /**
+   * SEND_BATCH_MESSAGE: messages for one topic stored in one queue with consecutive queue offsets (they are
+   * appended in one turn, so nothing interleaves). Batches may not hold delayed or transactional messages.
+   */
+  async sendBatch(
+    req: Omit<SendMessageRequest, 'body' | 'propertiesString'> & {
+      readonly messages: readonly { readonly body: Uint8Array; readonly propertiesString?: string }[]
+    },
+  ): Promise<SendMessageResult[]> {
+    if (req.messages.length === 0 || req.messages.length > BATCH_MESSAGES_MAX) {
+      return [sendError('MESSAGE_ILLEGAL', `a batch holds 1 to ${BATCH_MESSAGES_MAX} messages`)]
+    }
+    for (const m of req.messages) {
+      const props = m.propertiesString ?? ''
+      if (
+        findProperty(props, 'DELAY') ||
+        findProperty(props, PROPERTY_TRANSACTION_PREPARED) === 'true' ||
+        req.topic.startsWith('%RETRY%')
+      ) {
+        return [
+          sendError('MESSAGE_ILLEGAL', 'batches may not contain delayed, transactional or retry messages'),
+        ]
+      }
+    }
+    // One queue for the whole batch, and every append issued before any is awaited: consecutive offsets.
+    const queueId =
+      req.queueId >= 0
+        ? req.queueId
+        : Math.floor(this.random() * (this.topics.get(req.topic)?.writeQueueNums ?? 1))
+    return Promise.all(
+      req.messages.map((m) =>
+        this.sendMessage({ ...req, queueId, body: m.body, propertiesString: m.propertiesString }),
+      ),
+    )
   }
 
   private readonly announced = new Set<string>()

@@ -282,12 +282,61 @@ describe('embedded cluster: brokers, NameServer and the producer', () => {
       a.commitOffset('cg', 'Replay', 0, 6)
       const offsets = a.resetOffsetByTime('cg', 'Replay', 1_800_000_002_500)
       expect([...offsets]).toEqual([[0, 3]])
-      const moved = await a.pullMessage({ consumerGroup: 'cg', topic: 'Replay', queueId: 0, queueOffset: 6, maxMsgNums: 8, suspendTimeoutMs: 0 })
+      const moved = await a.pullMessage({
+        consumerGroup: 'cg',
+        topic: 'Replay',
+        queueId: 0,
+        queueOffset: 6,
+        maxMsgNums: 8,
+        suspendTimeoutMs: 0,
+      })
       expect(moved).toMatchObject({ status: 'OFFSET_ILLEGAL', nextBeginOffset: 3 })
-      const replay = await a.pullMessage({ consumerGroup: 'cg', topic: 'Replay', queueId: 0, queueOffset: 3, maxMsgNums: 8, suspendTimeoutMs: 0 })
+      const replay = await a.pullMessage({
+        consumerGroup: 'cg',
+        topic: 'Replay',
+        queueId: 0,
+        queueOffset: 3,
+        maxMsgNums: 8,
+        suspendTimeoutMs: 0,
+      })
       if (replay.status !== 'FOUND') throw new Error(replay.status)
       expect(bodiesOf(replay.records)).toEqual(['m3', 'm4', 'm5'])
       expect(() => a.resetOffsetByTime('cg', 'Ghost', 0)).toThrow(/does not exist/)
+    } finally {
+      await cluster.shutdown()
+    }
+  })
+
+  it('stores a batch in one queue with consecutive offsets, and refuses delayed messages in a batch', async () => {
+    const { cluster } = await twoBrokers()
+    try {
+      const a = cluster.masterOf('broker-a')!
+      a.upsertTopic({ topicName: 'Batch', readQueueNums: 4, writeQueueNums: 4 })
+      const results = await a.sendBatch({
+        topic: 'Batch',
+        queueId: -1,
+        messages: [1, 2, 3].map((i) => ({
+          body: Buffer.from(`b${i}`),
+          propertiesString: `KEYS\u0001batch-${i}`,
+        })),
+      })
+      expect(results.map((r) => r.status)).toEqual(['SEND_OK', 'SEND_OK', 'SEND_OK'])
+      const ok = results.filter((r) => r.status === 'SEND_OK')
+      expect(new Set(ok.map((r) => r.queueId)).size).toBe(1)
+      expect(ok.map((r) => r.queueOffset)).toEqual([
+        ok[0]!.queueOffset,
+        ok[0]!.queueOffset + 1,
+        ok[0]!.queueOffset + 2,
+      ])
+      const refused = await a.sendBatch({
+        topic: 'Batch',
+        queueId: 0,
+        messages: [{ body: Buffer.from('x'), propertiesString: 'DELAY\u00012' }],
+      })
+      expect(refused).toMatchObject([{ status: 'ERROR', code: 'MESSAGE_ILLEGAL' }])
+      expect(await a.sendBatch({ topic: 'Batch', queueId: 0, messages: [] })).toMatchObject([
+        { status: 'ERROR' },
+      ])
     } finally {
       await cluster.shutdown()
     }
