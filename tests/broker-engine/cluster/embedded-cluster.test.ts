@@ -321,7 +321,7 @@ describe('embedded cluster: brokers, NameServer and the producer', () => {
         })),
       })
       expect(results.map((r) => r.status)).toEqual(['SEND_OK', 'SEND_OK', 'SEND_OK'])
-      const ok = results.filter((r) => r.status === 'SEND_OK')
+      const ok = results.flatMap((r) => (r.status === 'SEND_OK' ? [r] : []))
       expect(new Set(ok.map((r) => r.queueId)).size).toBe(1)
       expect(ok.map((r) => r.queueOffset)).toEqual([
         ok[0]!.queueOffset,
