@@ -3,23 +3,13 @@
 // every message that fails at most 16 times is consumed successfully; one that always fails ends in the DLQ.
 // Replay with SIM_SEED=<seed>.
 
+import { seededRandom } from '../../helpers/seeded-random'
 import { describe, expect, it } from 'vitest'
 import { EmbeddedCluster } from '../../../broker-engine/cluster/embedded-cluster'
 import { Producer } from '../../../broker-engine/client/producer'
 import { PushConsumer } from '../../../broker-engine/client/push-consumer'
 import { ManualClock } from '../../../broker-engine/testing/manual-clock'
 import { SMALL_STORE, tempStoreDir } from '../store/store-test-kit'
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 async function settle(turns = 8): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r))
@@ -30,7 +20,7 @@ const POISON = 1000 // fails every time
 describe('seeded simulation', () => {
   it('delivers every message or dead-letters it, across failures and restarts', async () => {
     const seed = Number(process.env.SIM_SEED ?? Math.floor(Math.random() * 2 ** 31))
-    const random = mulberry32(seed)
+    const random = seededRandom(seed)
     const clock = new ManualClock(1_800_000_000_000)
     const dirs = [tempStoreDir()]
     const failuresOf = new Map<number, number>() // the model: how often each message fails before it succeeds

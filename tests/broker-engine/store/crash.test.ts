@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { seededRandom } from '../../helpers/seeded-random'
 import { describe, expect, it } from 'vitest'
 import { MessageStore } from '../../../broker-engine/store/message-store'
 import { decodeRecord } from '../../../broker-engine/store/message-codec'
@@ -23,17 +24,6 @@ interface Ack {
   size: number
   queueId: number
   queueOffset: number
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** Runs the child until SIGKILL; returns what it acknowledged and the last durable offset it reported. */
@@ -164,7 +154,7 @@ async function verifyStore(
 
 async function crashRounds(mode: FlushDiskType): Promise<void> {
   const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31))
-  const random = mulberry32(seed)
+  const random = seededRandom(seed)
   const dir = tempStoreDir()
   const promised = new Map<number, Ack>()
   let acknowledged = 0

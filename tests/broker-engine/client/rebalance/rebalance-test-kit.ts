@@ -1,6 +1,7 @@
 // Shared helpers for the rebalance tests: queue and client id builders, a seeded random source, and a helper
 // that runs a strategy for every member of a group the way each member's own rebalance would.
 
+export { seededRandom } from '../../../helpers/seeded-random'
 import type { AllocateStrategy } from '../../../../broker-engine/client/rebalance/allocate-strategy'
 import { messageQueueKey, type MessageQueue } from '../../../../broker-engine/client/rebalance/message-queue'
 
@@ -43,18 +44,6 @@ export function ownerByQueue(allocation: Map<string, MessageQueue[]>): Map<strin
     }
   }
   return owners
-}
-
-/** mulberry32: a small seeded generator, so a failing random case replays from its printed seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** The seed for random cases: REBALANCE_SEED replays a printed one. */
