@@ -2,7 +2,7 @@
 // the app layer (zod, Prisma, the engine, a rejected put) to an AppError. Nothing else builds AppErrors.
 import 'server-only'
 import { ZodError } from 'zod'
-import type { EngineError, PutMessageResult } from '@/broker-engine/index'
+import type { EngineError, PutMessageResult, SendErrorCode } from '@/broker-engine/index'
 
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -92,6 +92,26 @@ const PUT_STATUS_TO_APP: Readonly<Record<PutMessageFailureStatus, ErrorCode>> = 
   UNKNOWN_ERROR: 'INTERNAL',
 }
 
+/** A broker's refusal of a send (SendMessageResult with status ERROR), by its closed code. */
+const SEND_CODE_TO_APP: Readonly<Record<SendErrorCode, ErrorCode>> = {
+  TOPIC_NOT_EXIST: 'NOT_FOUND',
+  NO_PERMISSION: 'SERVICE_UNAVAILABLE',
+  MESSAGE_ILLEGAL: 'VALIDATION_FAILED',
+  SERVICE_NOT_AVAILABLE: 'SERVICE_UNAVAILABLE',
+  SYSTEM_ERROR: 'INTERNAL',
+}
+
+function isSendRefusal(value: unknown): value is { status: 'ERROR'; code: SendErrorCode; reason: string } {
+  if (typeof value !== 'object' || value === null || value instanceof Error) return false
+  const { status, code, reason } = value as { status?: unknown; code?: unknown; reason?: unknown }
+  return (
+    status === 'ERROR' &&
+    typeof code === 'string' &&
+    Object.hasOwn(SEND_CODE_TO_APP, code) &&
+    typeof reason === 'string'
+  )
+}
+
 /** Prisma's known request errors we map; every other P-code is INTERNAL. By code, never by message text. */
 const PRISMA_CODE_TO_APP: Readonly<Record<string, { code: ErrorCode; message: string }>> = {
   P2002: { code: 'CONFLICT', message: 'A record with the same unique value already exists.' },
@@ -154,6 +174,16 @@ export function toAppError(err: unknown): AppError {
       ? `${first.path.length > 0 ? `${first.path.join('.')}: ` : ''}${first.message}`
       : 'Invalid input.'
     return new AppError('VALIDATION_FAILED', message, { fieldErrors, cause: err })
+  }
+
+  if (isSendRefusal(err)) {
+    return new AppError(
+      SEND_CODE_TO_APP[err.code],
+      `The broker refused the message (${err.code}): ${err.reason}`,
+      {
+        details: { sendCode: err.code },
+      },
+    )
   }
 
   if (isPutMessageFailed(err)) {

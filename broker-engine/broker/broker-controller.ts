@@ -106,6 +106,8 @@ export type SendMessageResult =
       readonly queueId: number
       readonly queueOffset: number
       readonly commitLogOffset: number
+      readonly storeTimestampMs: number
+      readonly wroteBytes: number
     }
   | { readonly status: 'ERROR'; readonly code: SendErrorCode; readonly reason: string }
 
@@ -311,6 +313,8 @@ export class BrokerController {
 
   /** SEND_MESSAGE: checks the broker, topic and queue, creates the topic from TBW102 if allowed, stores. */
   async sendMessage(req: SendMessageRequest): Promise<SendMessageResult> {
+    if (this.stopping)
+      return sendError('SERVICE_NOT_AVAILABLE', `broker ${this.config.brokerName} is shutting down`)
     if (this.config.brokerRole === 'SLAVE')
       return sendError(
         'SERVICE_NOT_AVAILABLE',
@@ -391,6 +395,8 @@ export class BrokerController {
       queueId: parked?.queueId ?? 0,
       queueOffset: result.queueOffset,
       commitLogOffset: result.commitLogOffset,
+      storeTimestampMs: result.storeTimestampMs,
+      wroteBytes: result.wroteBytes,
     }
   }
 

@@ -80,9 +80,9 @@ export class EmbeddedCluster implements ClientTransport {
     return this.brokers.find((b) => b.config.brokerName === brokerName && b.config.brokerId === 0)
   }
 
+  /** Shuts every broker down. The brokers stay reachable: late callers get SERVICE_NOT_AVAILABLE from them. */
   async shutdown(): Promise<void> {
     for (const broker of this.byAddr.values()) await broker.shutdown()
-    this.byAddr.clear()
     this.namesrv.stop()
   }
 }

@@ -1,8 +1,9 @@
-// The embedded broker engine: one message store per process, opened once and closed on SIGTERM/SIGINT.
+// The embedded broker engine: one in-process cluster (a NameServer and broker-a) per process, started once and
+// shut down on SIGTERM/SIGINT.
 // Kept on globalThis because Next loads this module several times in one process (instrumentation,
 // RSC/actions, route handlers); only globalThis is shared between those copies.
 import 'server-only'
-import { openMessageStore, type MessageStore } from '@/broker-engine/index'
+import { EmbeddedCluster, type BrokerController, type MessageStore } from '@/broker-engine/index'
 import { resolveStoreDir } from '@/lib/config/paths'
 
 /** Longest a graceful shutdown may take before the process exits anyway. */
@@ -10,8 +11,11 @@ const SHUTDOWN_TIMEOUT_MS = 15_000
 
 const SIGNAL_EXIT_CODE: Readonly<Record<'SIGTERM' | 'SIGINT', number>> = { SIGINT: 130, SIGTERM: 143 }
 
+/** The embedded broker's name; the console's cluster is DefaultCluster with this one master. */
+export const EMBEDDED_BROKER_NAME = 'broker-a'
+
 interface EngineState {
-  storePromise: Promise<MessageStore> | undefined
+  storePromise: Promise<EmbeddedCluster> | undefined
   stopPromise: Promise<void> | undefined
   signalsHooked: boolean
 }
@@ -23,17 +27,19 @@ function state(): EngineState {
 }
 
 /**
- * Opens the store under `MQDECK_STORE_DIR` (default `<repo>/data/store`) unless it is already open or opening.
- * Idempotent: every caller gets the same store. A failed open is forgotten so a later call can retry.
- * The store is the engine's `MessageStore`; `openMessageStore` creates or recovers it.
+ * Starts the embedded cluster (its broker's store under `MQDECK_STORE_DIR`, default `<repo>/data/store`) unless
+ * it is already running or starting. Idempotent: every caller gets the same cluster. A failed start is
+ * forgotten so a later call can retry.
  */
-export function startEmbeddedEngine(): Promise<MessageStore> {
+export function startEmbeddedEngine(): Promise<EmbeddedCluster> {
   const s = state()
-  // Once stopping, callers keep getting the same (closing) store, which answers SERVICE_NOT_AVAILABLE; it is
-  // never opened a second time in this process.
+  // Once stopping, callers keep getting the same (closing) cluster, whose broker answers SERVICE_NOT_AVAILABLE;
+  // it is never started a second time in this process.
   if (s.storePromise) return s.storePromise
   if (s.stopPromise) return Promise.reject(new Error('the embedded engine was stopped before it was started'))
-  const opening = openMessageStore({ storePathRootDir: resolveStoreDir() }).catch((err: unknown) => {
+  const opening = EmbeddedCluster.start({
+    brokers: [{ storePathRootDir: resolveStoreDir(), brokerName: EMBEDDED_BROKER_NAME }],
+  }).catch((err: unknown) => {
     s.storePromise = undefined
     throw err
   })
@@ -42,19 +48,27 @@ export function startEmbeddedEngine(): Promise<MessageStore> {
   return opening
 }
 
-/** The open store; opens it on first use (e.g. under `next dev`, where instrumentation may not have run yet). */
-export function getMessageStore(): Promise<MessageStore> {
-  return startEmbeddedEngine()
+/** The embedded broker; starts the engine on first use (e.g. under `next dev`, before instrumentation ran). */
+export async function getEmbeddedBroker(): Promise<BrokerController> {
+  const cluster = await startEmbeddedEngine()
+  const broker = cluster.masterOf(EMBEDDED_BROKER_NAME)
+  if (!broker) throw new Error('the embedded cluster has no master broker')
+  return broker
 }
 
-/** Flushes, checkpoints and closes the store. Idempotent. */
+/** The embedded broker's message store. */
+export async function getMessageStore(): Promise<MessageStore> {
+  return (await getEmbeddedBroker()).store
+}
+
+/** Persists the broker's tables, flushes, checkpoints and closes the store. Idempotent. */
 export function stopEmbeddedEngine(): Promise<void> {
   const s = state()
   s.stopPromise ??= (async () => {
     const opening = s.storePromise
     if (!opening) return
-    const store = await opening.catch(() => undefined)
-    await store?.shutdown()
+    const cluster = await opening.catch(() => undefined)
+    await cluster?.shutdown()
   })()
   return s.stopPromise
 }

@@ -2,7 +2,7 @@
 import 'server-only'
 import { z } from 'zod'
 import { formatProperties } from '@/broker-engine/index'
-import { getMessageStore } from '@/lib/engine/embedded-engine'
+import { getEmbeddedBroker } from '@/lib/engine/embedded-engine'
 import { runAudited } from '@/lib/audit/run-audited'
 import { toAppError } from '@/lib/errors'
 
@@ -51,7 +51,8 @@ export type SendTestMessageInput = z.input<typeof sendTestMessageInput>
 export interface SendTestMessageResult {
   readonly topic: string
   readonly queueId: number
-  readonly status: 'PUT_OK' | 'FLUSH_DISK_TIMEOUT'
+  /** RocketMQ's SendStatus. */
+  readonly status: 'SEND_OK' | 'FLUSH_DISK_TIMEOUT'
   /** Byte position of the record in the CommitLog. */
   readonly commitLogOffset: number
   /** Entry index of the message in its ConsumeQueue. */
@@ -95,23 +96,27 @@ export async function sendTestMessage(input: SendTestMessageInput): Promise<Send
       request: { topic, queueId, tag, keys, bodySizeBytes: bodyBytes.byteLength },
     },
     async () => {
-      const store = await getMessageStore()
-      const result = await store.putMessage({
+      // Through the broker's send path, as a producer's message: a new topic is created from TBW102.
+      const broker = await getEmbeddedBroker()
+      const result = await broker.sendMessage({
+        producerGroup: 'MQDECK_CONSOLE',
         topic,
         queueId,
         body: bodyBytes,
         propertiesString: buildTestMessageProperties(tag, keys),
         bornTimestampMs: Date.now(),
+        defaultTopic: 'TBW102',
+        defaultTopicQueueNums: TEST_MESSAGE_QUEUE_COUNT,
       })
-      if (result.status !== 'PUT_OK' && result.status !== 'FLUSH_DISK_TIMEOUT') throw toAppError(result)
+      if (result.status === 'ERROR') throw toAppError(result)
       return {
         topic,
-        queueId,
+        queueId: result.queueId,
         status: result.status,
         commitLogOffset: result.commitLogOffset,
         queueOffset: result.queueOffset,
-        msgId: store.offsetMsgIdOf(result.commitLogOffset),
-        uniqKey: result.uniqKey,
+        msgId: result.offsetMsgId,
+        uniqKey: result.msgId,
         storeTimestampMs: result.storeTimestampMs,
         wroteBytes: result.wroteBytes,
       }
