@@ -158,6 +158,7 @@ export class BrokerController {
   private schedule!: ScheduleMessageService
   private transactions!: TransactionService
   private readonly checkers = new Map<string, Map<string, TransactionChecker>>()
+  private readonly consumerIdWatchers = new Map<string, Map<string, (clientIds: readonly string[]) => void>>()
   private timers: TimerHandle[] = []
   private stopping: Promise<void> | undefined
 
@@ -178,7 +179,9 @@ export class BrokerController {
     this.topics = new TopicConfigManager(common)
     this.groups = new SubscriptionGroupManager(common)
     this.offsets = new ConsumerOffsetManager({ configDir, clock: this.clock, log: this.log, io: opts.io })
-    this.clients = new ClientRegistry(this.clock, config.channelExpiredTimeout)
+    this.clients = new ClientRegistry(this.clock, config.channelExpiredTimeout, {
+      onConsumerIdsChanged: (group, ids) => this.notifyConsumerIdsChanged(group, ids),
+    })
     this.locks = new QueueLockManager(this.clock)
     this.hold = new PullHoldService(this.clock)
   }
@@ -592,6 +595,31 @@ export class BrokerController {
 
   lockBatch(group: string, queues: readonly LockedQueue[], clientId: string): LockedQueue[] {
     return this.locks.tryLockBatch(group, queues, clientId)
+  }
+
+  /**
+   * A consumer asks to be told when its group's membership changes (the in-process NOTIFY_CONSUMER_IDS_CHANGED),
+   * so it rebalances at once instead of at its next periodic rebalance.
+   */
+  watchConsumerIds(group: string, clientId: string, listener: (clientIds: readonly string[]) => void): void {
+    let byClient = this.consumerIdWatchers.get(group)
+    if (!byClient) {
+      byClient = new Map()
+      this.consumerIdWatchers.set(group, byClient)
+    }
+    byClient.set(clientId, listener)
+  }
+
+  unwatchConsumerIds(group: string, clientId: string): void {
+    this.consumerIdWatchers.get(group)?.delete(clientId)
+  }
+
+  private notifyConsumerIdsChanged(group: string, clientIds: readonly string[]): void {
+    if (!this.config.notifyConsumerIdsChangedEnable) return
+    if (this.groups.get(group)?.notifyConsumerIdsChangedEnable === false) return
+    const watchers = [...(this.consumerIdWatchers.get(group)?.values() ?? [])]
+    // Like the oneway notification, it arrives after the heartbeat that caused it has been handled.
+    if (watchers.length > 0) setImmediate(() => watchers.forEach((w) => w(clientIds)))
   }
 
   unlockBatch(group: string, queues: readonly LockedQueue[], clientId: string): void {

@@ -140,6 +140,10 @@ export class PushConsumer {
     if (this.model === 'CLUSTERING') this.subscriptions.set(retryTopicOf(this.options.group), '*')
     this.mode = mode
     this.running = true
+    // Membership changes reach us at once (NOTIFY_CONSUMER_IDS_CHANGED); the timer below is the safety net.
+    for (const broker of this.brokersOfSubscriptions()) {
+      broker.watchConsumerIds(this.options.group, this.options.clientId, () => this.rebalance())
+    }
     this.heartbeat()
     this.rebalance()
     this.timers.push(

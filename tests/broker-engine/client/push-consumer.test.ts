@@ -171,4 +171,20 @@ describe('push consumer', () => {
     }
     expect(new Set([...consumersOf.values()].map((s) => [...s][0])).size).toBe(2) // both consumers took part
   })
+
+  it('rebalances at once when a member joins or leaves (no wait for the periodic rebalance)', async () => {
+    const { c, clock } = await cluster(4)
+    const a = consumer(c, clock, 'A')
+    await a.subscribe('Events').start(() => 'CONSUME_SUCCESS')
+    await settle()
+    expect(a.assignedQueues.filter((q) => q.startsWith('Events@'))).toHaveLength(4)
+    const b = consumer(c, clock, 'B')
+    await b.subscribe('Events').start(() => 'CONSUME_SUCCESS')
+    await settle()
+    expect(a.assignedQueues.filter((q) => q.startsWith('Events@'))).toHaveLength(2)
+    expect(b.assignedQueues.filter((q) => q.startsWith('Events@'))).toHaveLength(2)
+    await b.shutdown()
+    await settle()
+    expect(a.assignedQueues.filter((q) => q.startsWith('Events@'))).toHaveLength(4)
+  })
 })
