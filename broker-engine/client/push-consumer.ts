@@ -8,6 +8,7 @@ import { setRepeatingTimer, systemClock, type Clock, type TimerHandle } from '..
 import { EngineError } from '../common/engine-error'
 import type { BrokerController } from '../broker/broker-controller'
 import type { MessageModel } from '../broker/client-registry'
+import { loadJsonConfig, persistJsonConfig } from '../broker/config-file'
 import { isReadable } from '../broker/topic-config-manager'
 import { PROPERTY_RETRY_TOPIC } from '../broker/consumer-send-back'
 import { retryTopicOf } from '../broker/topic-validator'
@@ -65,6 +66,11 @@ export interface PushConsumerOptions {
   readonly suspendCurrentQueueTimeMs?: number
   readonly clock?: Clock
   readonly log?: (message: string) => void
+  /**
+   * Broadcasting only: where this client keeps its offsets between runs (RocketMQ keeps them under
+   * ~/.rocketmq_offsets). Without it they live in memory for the consumer's lifetime.
+   */
+  readonly localOffsetFile?: string
 }
 
 type Mode =
@@ -140,6 +146,7 @@ export class PushConsumer {
     if (this.model === 'CLUSTERING') this.subscriptions.set(retryTopicOf(this.options.group), '*')
     this.mode = mode
     this.running = true
+    this.loadLocalOffsets()
     // Membership changes reach us at once (NOTIFY_CONSUMER_IDS_CHANGED); the timer below is the safety net.
     for (const broker of this.brokersOfSubscriptions()) {
       broker.watchConsumerIds(this.options.group, this.options.clientId, () => this.rebalance())
@@ -170,6 +177,7 @@ export class PushConsumer {
       this.timers = []
       for (const state of this.queues.values()) this.dropQueue(state)
       this.queues.clear()
+      this.saveLocalOffsets()
       for (const broker of this.brokersOfSubscriptions())
         broker.clients.unregisterConsumer(this.options.group, this.options.clientId)
     }
@@ -441,6 +449,27 @@ export class PushConsumer {
 
   private persistOffsets(): void {
     for (const state of this.queues.values()) this.persistOffset(state)
+    this.saveLocalOffsets()
+  }
+
+  private loadLocalOffsets(): void {
+    const file = this.options.localOffsetFile
+    if (this.model !== 'BROADCASTING' || !file) return
+    const json = loadJsonConfig(file, this.log) as { offsetTable?: Record<string, unknown> } | undefined
+    for (const [key, offset] of Object.entries(json?.offsetTable ?? {})) {
+      if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0)
+        this.localOffsets.set(key, offset)
+    }
+  }
+
+  private saveLocalOffsets(): void {
+    const file = this.options.localOffsetFile
+    if (this.model !== 'BROADCASTING' || !file) return
+    try {
+      persistJsonConfig(file, { offsetTable: Object.fromEntries(this.localOffsets) })
+    } catch (err) {
+      this.log(`saving broadcasting offsets to ${file} failed: ${String(err)}`)
+    }
   }
 
   private persistOffset(state: QueueState): void {

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { EmbeddedCluster } from '../../../broker-engine/cluster/embedded-cluster'
 import { Producer } from '../../../broker-engine/client/producer'
@@ -186,5 +187,25 @@ describe('push consumer', () => {
     await b.shutdown()
     await settle()
     expect(a.assignedQueues.filter((q) => q.startsWith('Events@'))).toHaveLength(4)
+  })
+
+  it('broadcasting keeps its offsets in a local file across restarts', async () => {
+    const { c, clock, producer } = await cluster(1)
+    const file = path.join(tempStoreDir(), 'offsets.json')
+    const got: string[] = []
+    const listener = (m: ConsumedMessage) => {
+      got.push(m.body.toString())
+      return 'CONSUME_SUCCESS' as const
+    }
+    const first = consumer(c, clock, 'B1', { messageModel: 'BROADCASTING', localOffsetFile: file })
+    await first.subscribe('Events').start(listener)
+    for (let i = 0; i < 3; i++) await producer.send({ topic: 'Events', body: `m${i}` })
+    await settle(20)
+    await first.shutdown()
+    await producer.send({ topic: 'Events', body: 'm3' })
+    const again = consumer(c, clock, 'B1', { messageModel: 'BROADCASTING', localOffsetFile: file })
+    await again.subscribe('Events').start(listener)
+    await settle(20)
+    expect(got).toEqual(['m0', 'm1', 'm2', 'm3'])
   })
 })
