@@ -2,19 +2,12 @@
 // (retry queues, max reconsume times), broadcast and orderly flags; auto-created on first heartbeat when allowed,
 // persisted in subscriptionGroup.json. Like the topic table, a change is on disk before it is visible.
 
-import path from 'node:path'
 import type { Clock } from '../common/clock'
 import { EngineError } from '../common/engine-error'
 import type { StoreIo } from '../store/store-io'
 import { BROKER_ID_MAX, type BrokerConfig } from './broker-config'
-import { loadJsonConfig, persistJsonConfig } from './config-file'
-import {
-  dataVersionJson,
-  initialDataVersion,
-  nextDataVersion,
-  parseDataVersion,
-  type DataVersion,
-} from './data-version'
+import { VersionedConfigTable } from './versioned-config-table'
+import { dataVersionJson } from './data-version'
 import {
   CID_ONSAPI_OWNER_GROUP,
   CID_ONSAPI_PERMISSION_GROUP,
@@ -193,97 +186,37 @@ export function subscriptionGroupJson(c: SubscriptionGroupConfig): SubscriptionG
   }
 }
 
-function validateWrapperShape(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return 'not a JSON object'
-  const table = (value as Record<string, unknown>).subscriptionGroupTable
-  if (typeof table !== 'object' || table === null || Array.isArray(table))
-    return 'no subscriptionGroupTable object'
-  return undefined
-}
-
-export class SubscriptionGroupManager {
-  readonly filePath: string
+export class SubscriptionGroupManager extends VersionedConfigTable<SubscriptionGroupConfig> {
   private readonly brokerConfig: BrokerConfig
-  private readonly clock: Clock
-  private readonly log: (message: string) => void
-  private readonly io: StoreIo | undefined
-  private readonly table = new Map<string, SubscriptionGroupConfig>()
   /** RocketMQ's per-group topic forbid bits; not used here, kept so a file from a Java broker survives a rewrite. */
   private forbiddenTable: Record<string, unknown> = {}
-  private version: DataVersion
-  private loaded = false
 
   constructor(opts: SubscriptionGroupManagerOptions) {
-    this.filePath = path.join(opts.configDir, SUBSCRIPTION_GROUP_JSON_FILE)
+    super(opts, {
+      fileName: SUBSCRIPTION_GROUP_JSON_FILE,
+      tableKey: 'subscriptionGroupTable',
+      entryKind: 'group',
+      countMax: SUBSCRIPTION_GROUP_COUNT_MAX,
+      nameOf: (c) => c.groupName,
+    })
     this.brokerConfig = opts.brokerConfig
-    this.clock = opts.clock
-    this.log = opts.log ?? ((message) => console.warn(message))
-    this.io = opts.io
-    this.version = initialDataVersion(opts.clock)
   }
 
   /** Reads subscriptionGroup.json (or its .bak) and adds the predefined groups it lacks. */
   load(): void {
-    const raw = loadJsonConfig(this.filePath, this.log, { io: this.io, validate: validateWrapperShape })
-    this.table.clear()
-    this.forbiddenTable = {}
-    this.version = initialDataVersion(this.clock)
-    if (raw !== undefined) {
-      const wrapper = raw as Record<string, unknown>
-      const version = parseDataVersion(wrapper.dataVersion)
-      if (version) this.version = version
-      else this.log(`${this.filePath}: dataVersion missing or malformed; starting from counter 0`)
-      const forbidden = wrapper.forbiddenTable
-      if (typeof forbidden === 'object' && forbidden !== null && !Array.isArray(forbidden))
-        this.forbiddenTable = forbidden as Record<string, unknown>
-      for (const [name, entry] of Object.entries(wrapper.subscriptionGroupTable as Record<string, unknown>)) {
-        const decoded = this.decodeEntry(name, entry)
-        if (typeof decoded === 'string')
-          this.log(`${this.filePath}: skipped group ${JSON.stringify(name)}: ${decoded}`)
-        else if (this.table.size < SUBSCRIPTION_GROUP_COUNT_MAX) this.table.set(name, decoded)
-        else
-          this.log(
-            `${this.filePath}: skipped group ${JSON.stringify(name)}: more than ${SUBSCRIPTION_GROUP_COUNT_MAX} groups`,
-          )
-      }
-    }
-    this.loaded = true
+    const wrapper = this.loadTable()
+    const forbidden = wrapper?.forbiddenTable
+    this.forbiddenTable =
+      typeof forbidden === 'object' && forbidden !== null && !Array.isArray(forbidden)
+        ? (forbidden as Record<string, unknown>)
+        : {}
     let changed = false
     for (const groupName of INITIAL_GROUPS) {
       if (this.table.has(groupName)) continue
       this.table.set(groupName, freezeGroupConfig({ ...DEFAULTS, groupName }))
       changed = true
     }
-    if (changed) {
-      this.version = nextDataVersion(this.version, this.clock)
-      this.persist()
-    }
-  }
-
-  get dataVersion(): DataVersion {
-    return this.version
-  }
-
-  get(group: string): SubscriptionGroupConfig | undefined {
-    this.assertLoaded()
-    return this.table.get(group)
-  }
-
-  has(group: string): boolean {
-    this.assertLoaded()
-    return this.table.has(group)
-  }
-
-  /** Every group, sorted by name. */
-  list(): SubscriptionGroupConfig[] {
-    this.assertLoaded()
-    return [...this.table.values()].sort((a, b) =>
-      a.groupName < b.groupName ? -1 : a.groupName > b.groupName ? 1 : 0,
-    )
-  }
-
-  get size(): number {
-    return this.table.size
+    if (changed) this.bumpVersionAndPersist()
   }
 
   isSystemGroup(group: string): boolean {
@@ -369,7 +302,7 @@ export class SubscriptionGroupManager {
     }
   }
 
-  private decodeEntry(key: string, entry: unknown): SubscriptionGroupConfig | string {
+  protected decodeEntry(key: string, entry: unknown): SubscriptionGroupConfig | string {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'not an object'
     const candidate: Record<string, unknown> = { ...DEFAULTS, groupName: key }
     // Unknown properties (groupRetryPolicy, subscriptionDataSet, newer fields) are ignored, as fastjson does.
@@ -380,30 +313,5 @@ export class SubscriptionGroupManager {
       return `its groupName ${JSON.stringify(candidate.groupName)} differs from its key`
     const problem = checkGroupConfig(candidate)
     return problem ? problem.reason : freezeGroupConfig(candidate as unknown as SubscriptionGroupConfig)
-  }
-
-  private assertLoaded(): void {
-    if (!this.loaded) throw new Error(`SubscriptionGroupManager used before load() (${this.filePath})`)
-  }
-
-  /** Applies one change, bumps the version and persists; on a failed write the change is undone. */
-  private commit(name: string, next: SubscriptionGroupConfig | undefined): void {
-    const prev = this.table.get(name)
-    const prevVersion = this.version
-    if (next) this.table.set(name, next)
-    else this.table.delete(name)
-    this.version = nextDataVersion(prevVersion, this.clock)
-    try {
-      this.persist()
-    } catch (err) {
-      if (prev) this.table.set(name, prev)
-      else this.table.delete(name)
-      this.version = prevVersion
-      throw err
-    }
-  }
-
-  private persist(): void {
-    persistJsonConfig(this.filePath, this.serializeWrapper(), { io: this.io })
   }
 }

@@ -4,7 +4,6 @@
 // Every change bumps the table's DataVersion and is written to disk before it becomes visible; a failed write
 // leaves the table as it was and throws the I/O error.
 
-import path from 'node:path'
 import type { Clock } from '../common/clock'
 import { EngineError } from '../common/engine-error'
 import {
@@ -19,14 +18,8 @@ import {
 import type { StoreIo } from '../store/store-io'
 import { parseDelayLevels } from '../store/store-config'
 import type { BrokerConfig } from './broker-config'
-import { loadJsonConfig, persistJsonConfig } from './config-file'
-import {
-  dataVersionJson,
-  initialDataVersion,
-  nextDataVersion,
-  parseDataVersion,
-  type DataVersion,
-} from './data-version'
+import { VersionedConfigTable } from './versioned-config-table'
+import { dataVersionJson } from './data-version'
 import {
   AUTO_CREATE_TOPIC_KEY_TOPIC,
   dlqTopicOf,
@@ -202,30 +195,18 @@ export function topicConfigJson(c: TopicConfig): TopicConfigJson {
   }
 }
 
-function validateWrapperShape(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return 'not a JSON object'
-  const table = (value as Record<string, unknown>).topicConfigTable
-  if (typeof table !== 'object' || table === null || Array.isArray(table)) return 'no topicConfigTable object'
-  return undefined
-}
-
-export class TopicConfigManager {
-  readonly filePath: string
+export class TopicConfigManager extends VersionedConfigTable<TopicConfig> {
   private readonly brokerConfig: BrokerConfig
-  private readonly clock: Clock
-  private readonly log: (message: string) => void
-  private readonly io: StoreIo | undefined
-  private readonly table = new Map<string, TopicConfig>()
-  private version: DataVersion
-  private loaded = false
 
   constructor(opts: TopicConfigManagerOptions) {
-    this.filePath = path.join(opts.configDir, TOPICS_JSON_FILE)
+    super(opts, {
+      fileName: TOPICS_JSON_FILE,
+      tableKey: 'topicConfigTable',
+      entryKind: 'topic',
+      countMax: TOPIC_COUNT_MAX,
+      nameOf: (c) => c.topicName,
+    })
     this.brokerConfig = opts.brokerConfig
-    this.clock = opts.clock
-    this.log = opts.log ?? ((message) => console.warn(message))
-    this.io = opts.io
-    this.version = initialDataVersion(opts.clock)
   }
 
   /**
@@ -233,26 +214,7 @@ export class TopicConfigManager {
    * and writes the file. Entries that fail validation are skipped and reported.
    */
   load(): void {
-    const raw = loadJsonConfig(this.filePath, this.log, { io: this.io, validate: validateWrapperShape })
-    this.table.clear()
-    this.version = initialDataVersion(this.clock)
-    if (raw !== undefined) {
-      const wrapper = raw as Record<string, unknown>
-      const version = parseDataVersion(wrapper.dataVersion)
-      if (version) this.version = version
-      else this.log(`${this.filePath}: dataVersion missing or malformed; starting from counter 0`)
-      for (const [name, entry] of Object.entries(wrapper.topicConfigTable as Record<string, unknown>)) {
-        const decoded = this.decodeEntry(name, entry)
-        if (typeof decoded === 'string')
-          this.log(`${this.filePath}: skipped topic ${JSON.stringify(name)}: ${decoded}`)
-        else if (this.table.size < TOPIC_COUNT_MAX) this.table.set(name, decoded)
-        else
-          this.log(
-            `${this.filePath}: skipped topic ${JSON.stringify(name)}: more than ${TOPIC_COUNT_MAX} topics`,
-          )
-      }
-    }
-    this.loaded = true
+    this.loadTable()
     // System topics are added even to a full table: the broker cannot run without them.
     let changed = false
     for (const config of this.systemTopicConfigs()) {
@@ -276,36 +238,7 @@ export class TopicConfigManager {
         changed = true
       }
     }
-    if (changed) {
-      this.version = nextDataVersion(this.version, this.clock)
-      this.persist()
-    }
-  }
-
-  get dataVersion(): DataVersion {
-    return this.version
-  }
-
-  get(topic: string): TopicConfig | undefined {
-    this.assertLoaded()
-    return this.table.get(topic)
-  }
-
-  has(topic: string): boolean {
-    this.assertLoaded()
-    return this.table.has(topic)
-  }
-
-  /** Every topic, sorted by name. */
-  list(): TopicConfig[] {
-    this.assertLoaded()
-    return [...this.table.values()].sort((a, b) =>
-      a.topicName < b.topicName ? -1 : a.topicName > b.topicName ? 1 : 0,
-    )
-  }
-
-  get size(): number {
-    return this.table.size
+    if (changed) this.bumpVersionAndPersist()
   }
 
   /** A RocketMQ system topic, or one this broker reserves: its cluster, broker, trace and reply topics. */
@@ -550,7 +483,7 @@ export class TopicConfigManager {
     )
   }
 
-  private decodeEntry(key: string, entry: unknown): TopicConfig | string {
+  protected decodeEntry(key: string, entry: unknown): TopicConfig | string {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'not an object'
     const e = entry as Record<string, unknown>
     const candidate = {
@@ -579,30 +512,5 @@ export class TopicConfigManager {
           limit: TOPIC_COUNT_MAX,
         },
       )
-  }
-
-  private assertLoaded(): void {
-    if (!this.loaded) throw new Error(`TopicConfigManager used before load() (${this.filePath})`)
-  }
-
-  /** Applies one change, bumps the version and persists; on a failed write the change is undone. */
-  private commit(name: string, next: TopicConfig | undefined): void {
-    const prev = this.table.get(name)
-    const prevVersion = this.version
-    if (next) this.table.set(name, next)
-    else this.table.delete(name)
-    this.version = nextDataVersion(prevVersion, this.clock)
-    try {
-      this.persist()
-    } catch (err) {
-      if (prev) this.table.set(name, prev)
-      else this.table.delete(name)
-      this.version = prevVersion
-      throw err
-    }
-  }
-
-  private persist(): void {
-    persistJsonConfig(this.filePath, this.serializeWrapper(), { io: this.io })
   }
 }
