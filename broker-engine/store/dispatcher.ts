@@ -17,6 +17,7 @@ import {
 import { checkRecord, hostBytes, readInt64BE, type RecordCheck } from './message-codec'
 import { findProperty } from './message-properties'
 import type { CommitLog } from './commit-log'
+import type { SegmentFile } from './segment-file'
 
 /**
  * The ConsumeQueue tag code: Java hashCode of TAGS, or for SCHEDULE_TOPIC_XXXX the time the delayed message
@@ -94,6 +95,10 @@ export type ScanStop =
  * (magic, sizes, CRC). Calls `onRecord` with the buffer and position of every valid message. Blank markers
  * move the walk to the next segment.
  */
+function corruptAt(segment: SegmentFile, offset: number, reason: string): ScanStop {
+  return { kind: 'CORRUPT', offset, file: segment.path, fileOffset: offset - segment.fileFromOffset, reason }
+}
+
 export function scanCommitLog(
   commitLog: CommitLog,
   from: number,
@@ -123,14 +128,11 @@ export function scanCommitLog(
       const declared = buf.readInt32BE(pos)
       if (buf.readInt32BE(pos + 4) === BLANK_MAGIC_CODE) {
         if (declared !== availableInSegment) {
-          const reason = `blank marker says ${declared} bytes left, segment has ${availableInSegment}`
-          return {
-            kind: 'CORRUPT',
-            offset: here,
-            file: segment.path,
-            fileOffset: here - segment.fileFromOffset,
-            reason,
-          }
+          return corruptAt(
+            segment,
+            here,
+            `blank marker says ${declared} bytes left, segment has ${availableInSegment}`,
+          )
         }
         nextOffset = segmentEnd
         break
@@ -147,16 +149,8 @@ export function scanCommitLog(
         maxRecordBytes,
       )
       if (check.kind === 'END') return { kind: 'END', offset: here }
-      if (check.kind !== 'MESSAGE') {
-        const reason = check.kind === 'CORRUPT' ? check.reason : 'unexpected blank marker'
-        return {
-          kind: 'CORRUPT',
-          offset: here,
-          file: segment.path,
-          fileOffset: here - segment.fileFromOffset,
-          reason,
-        }
-      }
+      if (check.kind !== 'MESSAGE')
+        return corruptAt(segment, here, check.kind === 'CORRUPT' ? check.reason : 'unexpected blank marker')
       onRecord?.(buf, pos, here)
       pos += check.size
     }

@@ -17,6 +17,8 @@ import { computeTagsCode, parseForDispatch, scanCommitLog } from './dispatcher'
 import { IndexService, topicIndexPrefixHash } from './index-service'
 import { IndexFile } from './index-file'
 import {
+  MESSAGE_MAGIC_CODE_V1,
+  MESSAGE_MAGIC_CODE_V2,
   PROPERTIES_LENGTH_MAX,
   PROPERTY_KEYS,
   PROPERTY_UNIQ_KEY,
@@ -1058,7 +1060,11 @@ export class MessageStore {
     if (!this.commitLog.read(commitLogOffset, 8, head, 0)) return undefined
     const size = head.readInt32BE(0)
     const magic = head.readInt32BE(4)
-    if (size < 91 || size > this.maxRecordBytes || (magic !== (0xdaa320a7 | 0) && magic !== (0xdaa320ab | 0)))
+    if (
+      size < 91 ||
+      size > this.maxRecordBytes ||
+      (magic !== MESSAGE_MAGIC_CODE_V1 && magic !== MESSAGE_MAGIC_CODE_V2)
+    )
       return undefined
     const record = Buffer.allocUnsafe(size)
     if (!this.commitLog.read(commitLogOffset, size, record, 0)) return undefined
