@@ -158,7 +158,6 @@ describe('embedded cluster: brokers, NameServer and the producer', () => {
     try {
       const a = cluster.masterOf('broker-a')!
       a.upsertTopic({ topicName: 'Later', readQueueNums: 1, writeQueueNums: 1 })
-      for (const b of cluster.brokers) if (b !== a) b.deleteTopic('Later')
       const producer = new Producer(cluster, { group: 'pg' })
       const r = await producer.send({ topic: 'Later', body: 'in 5 s', delayLevel: 2 })
       expect(r.messageQueue.brokerName).toBe('broker-a')
@@ -189,7 +188,6 @@ describe('embedded cluster: brokers, NameServer and the producer', () => {
     try {
       const a = cluster.masterOf('broker-a')!
       a.upsertTopic({ topicName: 'Fragile', readQueueNums: 1, writeQueueNums: 1 })
-      for (const b of cluster.brokers) if (b !== a) b.deleteTopic('Fragile')
       const producer = new Producer(cluster, { group: 'pg' })
       await producer.send({ topic: 'Fragile', body: 'poison', keys: 'p-1' })
       a.consumerHeartbeat({
@@ -273,7 +271,6 @@ describe('embedded cluster: brokers, NameServer and the producer', () => {
     try {
       const a = cluster.masterOf('broker-a')!
       a.upsertTopic({ topicName: 'Replay', readQueueNums: 1, writeQueueNums: 1 })
-      for (const b of cluster.brokers) if (b !== a) b.deleteTopic('Replay')
       const producer = new Producer(cluster, { group: 'pg' })
       for (let i = 0; i < 6; i++) {
         await producer.send({ topic: 'Replay', body: `m${i}` })
