@@ -142,10 +142,13 @@ export class IndexService {
       }
       break
     }
+    // The active file is always repaired: a crash in the middle of a checkpoint can leave slots written that
+    // point past the header's entry count while the header still says its end is below the limit.
     for (let i = this.files.length - 1; i >= 0; i--) {
       const file = this.files[i]!
-      if (file.indexCount > 1 && file.endPhyOffset >= phyOffsetLimit) file.truncateTo(phyOffsetLimit)
-      else break
+      if (i === this.files.length - 1 || (file.indexCount > 1 && file.endPhyOffset >= phyOffsetLimit)) {
+        file.truncateTo(phyOffsetLimit)
+      } else break
     }
   }
 
