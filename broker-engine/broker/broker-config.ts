@@ -138,6 +138,7 @@ const KEY_KINDS: Readonly<Record<keyof BrokerConfig, Kind>> = {
   maxMessageSize: 'int',
   warmMappedFileEnable: 'bool',
   commitLogWriteBufferBytes: 'int',
+  commitLogReadCacheBytes: 'int',
   messageDelayLevel: 'string',
   brokerIP1: 'string',
   listenPort: 'int',

@@ -315,7 +315,29 @@ export class BrokerController {
   }
 
   /** SEND_MESSAGE: checks the broker, topic and queue, creates the topic from TBW102 if allowed, stores. */
-  async sendMessage(req: SendMessageRequest): Promise<SendMessageResult> {
+  sendMessage(req: SendMessageRequest): Promise<SendMessageResult> {
+    let admitted: ReturnType<BrokerController['admitSend']>
+    try {
+      admitted = this.admitSend(req)
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)))
+    }
+    if ('status' in admitted) return Promise.resolve(admitted)
+    const { message, parked } = admitted
+    // A plain send is answered straight from the store's callback: no extra promise per message.
+    if (parked)
+      return new Promise((resolve) =>
+        this.store.appendMessage(parked, (result) => resolve(this.sendResultOf(result, parked))),
+      )
+    return this.transactions
+      .prepare(message, req.producerGroup!)
+      .then((result) => this.sendResultOf(result, undefined))
+  }
+
+  /** The checks a send passes before it is stored, and the record it stores (a delayed one parked). */
+  private admitSend(
+    req: SendMessageRequest,
+  ): SendMessageResult | { readonly message: MessageToStore; readonly parked: MessageToStore | undefined } {
     if (this.stopping)
       return sendError('SERVICE_NOT_AVAILABLE', `broker ${this.config.brokerName} is shutting down`)
     if (this.config.brokerRole === 'SLAVE')
@@ -377,10 +399,10 @@ export class BrokerController {
       reconsumeTimes: req.reconsumeTimes,
     }
     // Where the record really goes (a delayed message waits in SCHEDULE_TOPIC_XXXX), reported back as RocketMQ does.
-    const parked = half ? undefined : parkDelayedMessage(message, this.delayLevelCount)
-    const result = parked
-      ? await this.store.putMessage(parked)
-      : await this.transactions.prepare(message, req.producerGroup!)
+    return { message, parked: half ? undefined : parkDelayedMessage(message, this.delayLevelCount) }
+  }
+
+  private sendResultOf(result: PutMessageResult, parked: MessageToStore | undefined): SendMessageResult {
     if ('reason' in result) {
       const code: SendErrorCode =
         result.status === 'MESSAGE_ILLEGAL' || result.status === 'PROPERTIES_SIZE_EXCEEDED'

@@ -7,7 +7,8 @@ import { EngineError } from '../common/engine-error'
 import type { SendMessageResult } from '../broker/broker-controller'
 import { isWritable } from '../broker/topic-config-manager'
 import type { ClientTransport } from '../cluster/embedded-cluster'
-import { formatProperties, isPropertyTextValid } from '../store/message-properties'
+import { isPropertyTextValid } from '../store/message-properties'
+import { PROPERTY_NAME_VALUE_SEPARATOR as NV, PROPERTY_SEPARATOR as SEP } from '../store/message-constants'
 import type { TopicRouteData } from '../namesrv/route-types'
 import type { MessageQueue } from './rebalance/message-queue'
 
@@ -70,6 +71,14 @@ const RESERVED = new Set([
   'WAIT',
 ])
 
+interface TopicPublishInfo {
+  readonly queues: readonly MessageQueue[]
+  readonly viaDefaultTopic: boolean
+  /** Master address per broker name. */
+  readonly masters: ReadonlyMap<string, string>
+  readonly atMs: number
+}
+
 export class SendError extends Error {
   constructor(
     readonly code: string,
@@ -83,10 +92,8 @@ export class SendError extends Error {
 export class Producer {
   private readonly retries: number
   private readonly counters = new Map<string, number>()
-  private readonly routes = new Map<
-    string,
-    { readonly route: TopicRouteData | undefined; readonly atMs: number }
-  >()
+  /** Per topic: its writable queues and masters, from the NameServer route (TopicPublishInfo). */
+  private readonly publishInfos = new Map<string, TopicPublishInfo>()
   private readonly clock: Clock
 
   constructor(
@@ -98,21 +105,41 @@ export class Producer {
     this.clock = options.clock ?? systemClock
   }
 
-  /** The topic's route from the NameServer, reused for routeRefreshIntervalMs; a missing route is not cached. */
-  private routeOf(topic: string): TopicRouteData | undefined {
+  /**
+   * Where a topic can be sent, reused for routeRefreshIntervalMs. A topic without a route of its own is sent
+   * through the default topic's brokers, and that answer is not cached so the new topic's route is picked up
+   * as soon as a broker has created it.
+   */
+  private publishInfoOf(topic: string): TopicPublishInfo {
     const now = this.clock.nowMs()
-    const cached = this.routes.get(topic)
-    if (cached && now - cached.atMs < (this.options.routeRefreshIntervalMs ?? 30_000)) return cached.route
-    const route = this.transport.routeOf(topic)
-    if (route) this.routes.set(topic, { route, atMs: now })
-    else this.routes.delete(topic)
-    return route
+    const cached = this.publishInfos.get(topic)
+    if (cached && now - cached.atMs < (this.options.routeRefreshIntervalMs ?? 30_000)) return cached
+    let route = this.transport.routeOf(topic)
+    let viaDefaultTopic = false
+    if (!route || route.queueDatas.length === 0) {
+      route = this.transport.routeOf(this.options.createTopicKey ?? 'TBW102')
+      viaDefaultTopic = true
+    }
+    const masters = new Map<string, string>()
+    for (const bd of route?.brokerDatas ?? []) {
+      const addr = bd.brokerAddrs[0]
+      if (addr) masters.set(bd.brokerName, addr)
+    }
+    const info = { queues: route ? queuesOf(topic, route) : [], viaDefaultTopic, masters, atMs: now }
+    if (viaDefaultTopic) this.publishInfos.delete(topic)
+    else this.publishInfos.set(topic, info)
+    return info
   }
 
   /** Sync send: resolves once the broker stored the message, retrying other queues on failure. */
-  async send(msg: OutgoingMessage, selector?: QueueSelector, arg?: unknown): Promise<SendResult> {
-    // Bad input rejects the returned promise like any other send failure.
-    const properties = buildProperties(msg)
+  send(msg: OutgoingMessage, selector?: QueueSelector, arg?: unknown): Promise<SendResult> {
+    let properties: string
+    try {
+      properties = buildProperties(msg)
+    } catch (err) {
+      // Bad input rejects the returned promise like any other send failure.
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)))
+    }
     return this.sendWith(msg, properties, selector, arg)
   }
 
@@ -127,10 +154,11 @@ export class Producer {
     let lastError: SendError | undefined
     let avoidBroker: string | undefined
     for (let attempt = 0; attempt <= (selector ? 0 : this.retries); attempt++) {
-      const { queues, viaDefaultTopic } = this.writableQueues(msg.topic)
+      const { queues, viaDefaultTopic, masters } = this.publishInfoOf(msg.topic)
       if (queues.length === 0) throw new SendError('TOPIC_NOT_EXIST', `no route for topic ${msg.topic}`)
       const mq = selector ? selector(queues, msg, arg) : this.nextQueue(msg.topic, queues, avoidBroker)
-      const broker = this.masterOf(msg.topic, mq.brokerName, viaDefaultTopic)
+      const addr = masters.get(mq.brokerName)
+      const broker = addr ? this.transport.broker(addr) : undefined
       if (!broker) {
         lastError = new SendError('SERVICE_NOT_AVAILABLE', `broker ${mq.brokerName} has no master`)
         avoidBroker = mq.brokerName
@@ -159,7 +187,7 @@ export class Producer {
       }
       lastError = new SendError(result.code, result.reason)
       if (result.code === 'MESSAGE_ILLEGAL' || result.code === 'TOPIC_NOT_EXIST') break
-      this.routes.delete(msg.topic) // the route may be stale
+      this.publishInfos.delete(msg.topic) // the route may be stale
       avoidBroker = mq.brokerName
     }
     throw lastError ?? new SendError('SYSTEM_ERROR', 'send failed')
@@ -178,16 +206,6 @@ export class Producer {
     void this.send(msg).catch(() => undefined)
   }
 
-  private writableQueues(topic: string): { queues: MessageQueue[]; viaDefaultTopic: boolean } {
-    let route = this.routeOf(topic)
-    let viaDefaultTopic = false
-    if (!route || route.queueDatas.length === 0) {
-      route = this.routeOf(this.options.createTopicKey ?? 'TBW102')
-      viaDefaultTopic = true
-    }
-    return { queues: route ? queuesOf(topic, route) : [], viaDefaultTopic }
-  }
-
   private nextQueue(
     topic: string,
     queues: readonly MessageQueue[],
@@ -200,12 +218,6 @@ export class Producer {
       if (mq.brokerName !== avoidBroker) return mq
     }
     return queues[start % queues.length]!
-  }
-
-  private masterOf(topic: string, brokerName: string, viaDefaultTopic: boolean) {
-    const route = this.routeOf(viaDefaultTopic ? (this.options.createTopicKey ?? 'TBW102') : topic)
-    const addr = route?.brokerDatas.find((b) => b.brokerName === brokerName)?.brokerAddrs[0]
-    return addr ? this.transport.broker(addr) : undefined
   }
 }
 
@@ -220,31 +232,37 @@ export function queuesOf(topic: string, route: TopicRouteData): MessageQueue[] {
   return out
 }
 
+/** The properties string of a message (user properties, then TAGS, KEYS, DELAY, WAIT), validated. */
 export function buildProperties(msg: OutgoingMessage): string {
-  const entries: [string, string | undefined][] = []
-  for (const [name, value] of Object.entries(msg.properties ?? {})) {
-    if (RESERVED.has(name))
-      throw new EngineError('ARGUMENT_INVALID', `property ${name} is reserved; use the message field instead`)
-    if (!isPropertyTextValid(name) || !isPropertyTextValid(value))
-      throw new EngineError('ARGUMENT_INVALID', `property ${name} contains a separator character`)
-    entries.push([name, value])
+  let out = ''
+  if (msg.properties) {
+    for (const name of Object.keys(msg.properties)) {
+      const value = msg.properties[name]!
+      if (RESERVED.has(name))
+        throw new EngineError(
+          'ARGUMENT_INVALID',
+          `property ${name} is reserved; use the message field instead`,
+        )
+      if (!isPropertyTextValid(name) || !isPropertyTextValid(value))
+        throw new EngineError('ARGUMENT_INVALID', `property ${name} contains a separator character`)
+      out += name + NV + value + SEP
+    }
   }
-  const keys = Array.isArray(msg.keys) ? msg.keys.join(' ') : (msg.keys as string | undefined)
-  for (const [name, value] of [
-    ['TAGS', msg.tags],
-    ['KEYS', keys],
-  ] as const) {
-    if (value !== undefined && !isPropertyTextValid(value))
-      throw new EngineError('ARGUMENT_INVALID', `${name} contains a separator character`)
+  const keys = typeof msg.keys === 'string' || msg.keys === undefined ? msg.keys : msg.keys.join(' ')
+  if (msg.tags !== undefined) {
+    if (!isPropertyTextValid(msg.tags))
+      throw new EngineError('ARGUMENT_INVALID', 'TAGS contains a separator character')
+    out += 'TAGS' + NV + msg.tags + SEP
   }
-  if (msg.delayLevel !== undefined && (!Number.isInteger(msg.delayLevel) || msg.delayLevel < 1)) {
-    throw new EngineError('ARGUMENT_INVALID', 'delayLevel must be a positive integer')
+  if (keys !== undefined) {
+    if (!isPropertyTextValid(keys))
+      throw new EngineError('ARGUMENT_INVALID', 'KEYS contains a separator character')
+    if (keys) out += 'KEYS' + NV + keys + SEP
   }
-  entries.push(
-    ['TAGS', msg.tags],
-    ['KEYS', keys || undefined],
-    ['DELAY', msg.delayLevel?.toString()],
-    ['WAIT', 'true'],
-  )
-  return formatProperties(entries)
+  if (msg.delayLevel !== undefined) {
+    if (!Number.isInteger(msg.delayLevel) || msg.delayLevel < 1)
+      throw new EngineError('ARGUMENT_INVALID', 'delayLevel must be a positive integer')
+    out += 'DELAY' + NV + msg.delayLevel + SEP
+  }
+  return out + 'WAIT' + NV + 'true'
 }

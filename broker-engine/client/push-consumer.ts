@@ -10,37 +10,19 @@ import type { BrokerController } from '../broker/broker-controller'
 import type { MessageModel } from '../broker/client-registry'
 import { loadJsonConfig, persistJsonConfig } from '../broker/config-file'
 import { isReadable } from '../broker/topic-config-manager'
-import { PROPERTY_RETRY_TOPIC } from '../broker/consumer-send-back'
 import { retryTopicOf } from '../broker/topic-validator'
 import type { ClientTransport } from '../cluster/embedded-cluster'
-import { decodeRecord } from '../store/message-codec'
-import { findProperty, parseProperties } from '../store/message-properties'
+import { ReceivedMessage, withReconsumeTimes, type ConsumedMessage } from './received-message'
 import { allocateAveragely } from './rebalance/allocate-averagely'
 import type { AllocateStrategy } from './rebalance/allocate-strategy'
 import { messageQueueKey, sortMessageQueues, type MessageQueue } from './rebalance/message-queue'
+
+export type { ConsumedMessage }
 
 export type ConsumeConcurrentlyStatus = 'CONSUME_SUCCESS' | 'RECONSUME_LATER'
 export type ConsumeOrderlyStatus = 'SUCCESS' | 'SUSPEND_CURRENT_QUEUE_A_MOMENT'
 export type ConsumeFromWhere =
   'CONSUME_FROM_LAST_OFFSET' | 'CONSUME_FROM_FIRST_OFFSET' | 'CONSUME_FROM_TIMESTAMP'
-
-export interface ConsumedMessage {
-  /** The topic the producer sent to (restored from RETRY_TOPIC for retried messages). */
-  readonly topic: string
-  readonly brokerName: string
-  readonly queueId: number
-  readonly queueOffset: number
-  readonly commitLogOffset: number
-  /** The producer's id (UNIQ_KEY). */
-  readonly msgId: string
-  readonly body: Buffer
-  readonly tags: string | undefined
-  readonly keys: string | undefined
-  readonly properties: ReadonlyMap<string, string>
-  readonly reconsumeTimes: number
-  readonly bornTimestampMs: number
-  readonly storeTimestampMs: number
-}
 
 export type ConcurrentListener = (
   msg: ConsumedMessage,
@@ -306,7 +288,7 @@ export class PushConsumer {
       }
       const messages: ConsumedMessage[] = []
       for (let pos = 0; pos < result.records.length; pos += result.records.readInt32BE(pos))
-        messages.push(toConsumed(result.records, pos, mq))
+        messages.push(new ReceivedMessage(result.records, pos, mq))
       state.nextOffset = result.nextBeginOffset
       for (const m of messages) state.inFlight.add(m.queueOffset)
       if (this.mode?.orderly) await this.consumeOrderly(state, broker, messages)
@@ -539,71 +521,4 @@ export class PushConsumer {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.clock.setTimer(ms, resolve))
   }
-}
-
-/** A pulled message; the properties are parsed only when asked for. */
-class ReceivedMessage implements ConsumedMessage {
-  readonly topic: string
-  readonly brokerName: string
-  readonly queueId: number
-  readonly queueOffset: number
-  readonly commitLogOffset: number
-  readonly body: Buffer
-  readonly reconsumeTimes: number
-  readonly bornTimestampMs: number
-  readonly storeTimestampMs: number
-  private readonly propertiesString: string
-  private parsed: ReadonlyMap<string, string> | undefined
-
-  constructor(records: Buffer, pos: number, mq: MessageQueue) {
-    const m = decodeRecord(records, pos)
-    this.propertiesString = m.propertiesString
-    this.topic = findProperty(m.propertiesString, PROPERTY_RETRY_TOPIC) ?? m.topic
-    this.brokerName = mq.brokerName
-    this.queueId = m.queueId
-    this.queueOffset = m.queueOffset
-    this.commitLogOffset = m.commitLogOffset
-    // A view into the pull's own buffer, which nothing reuses: no copy needed.
-    this.body = m.body
-    this.reconsumeTimes = m.reconsumeTimes
-    this.bornTimestampMs = m.bornTimestampMs
-    this.storeTimestampMs = m.storeTimestampMs
-  }
-
-  get msgId(): string {
-    return findProperty(this.propertiesString, 'UNIQ_KEY') ?? ''
-  }
-  get tags(): string | undefined {
-    return findProperty(this.propertiesString, 'TAGS')
-  }
-  get keys(): string | undefined {
-    return findProperty(this.propertiesString, 'KEYS')
-  }
-  get properties(): ReadonlyMap<string, string> {
-    this.parsed ??= parseProperties(this.propertiesString)
-    return this.parsed
-  }
-}
-
-/** The same message as a plain object with another reconsume count (orderly consumers retry in place). */
-function withReconsumeTimes(m: ConsumedMessage, reconsumeTimes: number): ConsumedMessage {
-  return {
-    topic: m.topic,
-    brokerName: m.brokerName,
-    queueId: m.queueId,
-    queueOffset: m.queueOffset,
-    commitLogOffset: m.commitLogOffset,
-    msgId: m.msgId,
-    body: m.body,
-    tags: m.tags,
-    keys: m.keys,
-    properties: m.properties,
-    reconsumeTimes,
-    bornTimestampMs: m.bornTimestampMs,
-    storeTimestampMs: m.storeTimestampMs,
-  }
-}
-
-function toConsumed(records: Buffer, pos: number, mq: MessageQueue): ConsumedMessage {
-  return new ReceivedMessage(records, pos, mq)
 }

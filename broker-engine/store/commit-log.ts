@@ -8,6 +8,7 @@ import path from 'node:path'
 import { assertInvariant, StoreCorruptionError } from '../common/engine-error'
 import { END_FILE_MIN_BLANK_LENGTH } from './message-constants'
 import { writeBlankMarker } from './message-codec'
+import { RecentBytes } from './recent-bytes'
 import { removeUnfinishedFiles, SegmentFile } from './segment-file'
 import { offsetToFileName, SEGMENT_NAME_PATTERN, type StoreIo } from './store-io'
 
@@ -17,6 +18,8 @@ export interface CommitLogOptions {
   readonly dir: string
   readonly segmentBytes: number
   readonly writeBufferBytes: number
+  /** The newest committed bytes kept in memory for reads (0: none). */
+  readonly readCacheBytes: number
   readonly warmSegments: boolean
   readonly io: StoreIo
 }
@@ -24,6 +27,7 @@ export interface CommitLogOptions {
 export class CommitLog {
   readonly segments: SegmentFile[] = []
   private readonly staging: Buffer
+  private readonly recent: RecentBytes
   /** CommitLog offset of staging[0]; always equal to committedPosition. */
   private stagingStart = 0
   private wrote = 0
@@ -36,6 +40,7 @@ export class CommitLog {
   constructor(private readonly options: CommitLogOptions) {
     // Filled at once so its memory is committed when the store opens, not during the first appends.
     this.staging = Buffer.allocUnsafe(options.writeBufferBytes).fill(0)
+    this.recent = new RecentBytes(options.readCacheBytes)
   }
 
   get wrotePosition(): number {
@@ -92,6 +97,7 @@ export class CommitLog {
   /** Sets all positions to `offset` after recovery has verified the log up to it. */
   resetPositions(offset: number): void {
     this.wrote = this.committed = this.flushed = this.stagingStart = offset
+    this.recent.reset(offset)
   }
 
   segmentFor(offset: number): SegmentFile | undefined {
@@ -184,6 +190,7 @@ export class CommitLog {
     )
     segment.write(this.staging, 0, length, this.stagingStart - segment.fileFromOffset)
     const start = this.stagingStart
+    this.recent.append(this.staging, 0, length, start)
     this.committed = this.wrote
     this.stagingStart = this.wrote
     // Half way through a segment, start pre-writing the next one: late enough not to compete with the
@@ -234,6 +241,7 @@ export class CommitLog {
       this.staging.copy(target, targetOffset, offset - this.stagingStart, offset - this.stagingStart + length)
       return true
     }
+    if (this.recent.read(offset, length, target, targetOffset)) return true
     const segment = this.segmentFor(offset)
     if (!segment || offset + length > segment.fileFromOffset + segment.fileSize) return false
     if (offset + length > this.stagingStart) {

@@ -175,6 +175,7 @@ export class MessageStore {
       dir: path.join(config.storePathRootDir, 'commitlog'),
       segmentBytes: config.mappedFileSizeCommitLog,
       writeBufferBytes: config.commitLogWriteBufferBytes + this.maxRecordBytes + 8,
+      readCacheBytes: config.commitLogReadCacheBytes,
       warmSegments: config.warmMappedFileEnable,
       io: this.io,
     })

@@ -37,6 +37,8 @@ export interface MessageStoreConfig {
   warmMappedFileEnable: boolean
   /** Bytes staged in memory before one write() to the CommitLog (a larger record is written whole). */
   commitLogWriteBufferBytes: number
+  /** The newest committed CommitLog bytes kept in memory so consumers that keep up are served without a read(). */
+  commitLogReadCacheBytes: number
   /** The delay level table, used to compute SCHEDULE_TOPIC_XXXX deliver times. */
   messageDelayLevel: string
   /** This broker's address as written into every record (STOREHOST) and message id. */
@@ -62,6 +64,7 @@ export const DEFAULT_STORE_CONFIG: Omit<MessageStoreConfig, 'storePathRootDir'> 
   maxMessageSize: 4 * 1024 * 1024,
   warmMappedFileEnable: true,
   commitLogWriteBufferBytes: 256 * 1024,
+  commitLogReadCacheBytes: 16 * 1024 * 1024,
   messageDelayLevel: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h',
   brokerIP1: '127.0.0.1',
   listenPort: 10911,
@@ -100,6 +103,7 @@ const RULES: readonly Rule[] = [
   ['maxMessageSize', isInt(1, 64 * MIB), 'bytes from 1 to 64 MiB'],
   ['warmMappedFileEnable', (v) => typeof v === 'boolean', 'true or false'],
   ['commitLogWriteBufferBytes', isInt(4096, 256 * MIB), 'bytes from 4096 to 256 MiB'],
+  ['commitLogReadCacheBytes', isInt(0, 1024 * MIB), 'bytes from 0 to 1 GiB'],
   [
     'messageDelayLevel',
     (v) => typeof v === 'string' && parseDelayLevels(v) !== undefined,

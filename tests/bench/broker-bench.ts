@@ -11,7 +11,7 @@ import { percentile, result, type BenchResult } from './bench-kit'
 
 const TOPIC = 'BrokerBench'
 
-async function withCluster<T>(
+export async function withCluster<T>(
   root: string,
   name: string,
   run: (c: EmbeddedCluster) => Promise<T>,
@@ -32,7 +32,7 @@ async function withCluster<T>(
 }
 
 /** Producer (a window of sends in flight) and one push consumer, both in process; latency = send → consume. */
-async function produceConsume(c: EmbeddedCluster, count: number): Promise<BenchResult[]> {
+export async function produceConsume(c: EmbeddedCluster, count: number): Promise<BenchResult[]> {
   const sentAt = new Float64Array(count)
   const latencies: number[] = []
   let consumed = 0

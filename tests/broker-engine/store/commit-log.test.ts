@@ -61,6 +61,33 @@ describe('CommitLog segments', () => {
     expect(store.lookMessageByOffsetMsgId('C0A8010A00002A9F0000000000000000')).toBeUndefined() // another broker
   })
 
+  it('reads the same bytes through the read cache as from the files, whatever the cache holds', async () => {
+    const dir = tempStoreDir()
+    // 64 KiB holds only the newest records of several 256 KiB segments: reads mix cache and files.
+    const store = await openStore(dir, { commitLogReadCacheBytes: 64 * 1024 }, { clock: new ManualClock() })
+    const puts = []
+    for (let i = 0; i < 120; i++) {
+      const body = Buffer.from(`cached-${i}-`.repeat(300 + i))
+      puts.push(expectOk(await store.putMessage(message('CacheTopic', i % 3, body))))
+    }
+    const fileBytes = (offset: number, size: number) => {
+      const segmentStart = offset - (offset % SEGMENT)
+      const name = path.join(dir, 'commitlog', String(segmentStart).padStart(20, '0'))
+      return fs.readFileSync(name).subarray(offset - segmentStart, offset - segmentStart + size)
+    }
+    for (const put of puts) {
+      const record = store.readRecord(put.commitLogOffset)!
+      expect(record.length).toBe(put.wroteBytes)
+      expect(record.equals(fileBytes(put.commitLogOffset, put.wroteBytes))).toBe(true)
+    }
+    const batch = store.getMessage({ topic: 'CacheTopic', queueId: 1, queueOffset: 20, maxMsgNums: 64 })
+    expect(batch.messageCount).toBe(20)
+    const expected = Buffer.concat(
+      puts.filter((_, i) => i % 3 === 1 && i >= 60).map((p) => fileBytes(p.commitLogOffset, p.wroteBytes)),
+    )
+    expect(batch.records.equals(expected)).toBe(true)
+  })
+
   it('writes the record bytes the put described: topic, queue, flag, born host, reconsume times, properties', async () => {
     const clock = new ManualClock(1_800_000_000_000)
     const store = await openStore(tempStoreDir(), { brokerIP1: '10.1.2.3', listenPort: 10920 }, { clock })
