@@ -209,3 +209,37 @@ export {
   type LocalTransactionState,
   type TransactionProducerOptions,
 } from './client/transaction-producer'
+
+// Remoting: RocketMQ's TCP protocol (frames, commands, client and server).
+export {
+  REQUEST_CODE,
+  RESPONSE_CODE,
+  LANGUAGE_CODES,
+  ENGINE_REMOTING_VERSION,
+  requestCodeName,
+  type RequestCodeName,
+  type ResponseCodeName,
+} from './remoting/remoting-codes'
+export {
+  FLAG_ONEWAY,
+  FLAG_RESPONSE,
+  createRequest,
+  createResponse,
+  extField,
+  isOneway,
+  isResponse,
+  type CommandParts,
+  type ExtFields,
+  type RemotingCommand,
+  type SerializeType,
+} from './remoting/remoting-command'
+export { DEFAULT_REMOTING_LIMITS, RemotingFrameError, type RemotingLimits } from './remoting/remoting-limits'
+export { FrameDecoder, decodeFrame, encodeCommand } from './remoting/frame-codec'
+export {
+  RemotingConnection,
+  RemotingConnectionClosedError,
+  RemotingTimeoutError,
+  type RequestHandler,
+} from './remoting/remoting-connection'
+export { RemotingClient, RemotingConnectError, type RemotingClientOptions } from './remoting/remoting-client'
+export { RemotingServer, type RemotingServerOptions } from './remoting/remoting-server'
