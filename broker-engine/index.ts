@@ -243,3 +243,14 @@ export {
 } from './remoting/remoting-connection'
 export { RemotingClient, RemotingConnectError, type RemotingClientOptions } from './remoting/remoting-client'
 export { RemotingServer, type RemotingServerOptions } from './remoting/remoting-server'
+export {
+  FASTJSON_DEPTH_MAX,
+  FastjsonSyntaxError,
+  isFastjsonObject,
+  messageQueueJsonKey,
+  parseFastjson,
+  parseMessageQueueKey,
+  toFastjson,
+  type FastjsonObject,
+  type FastjsonValue,
+} from './remoting/fastjson'
