@@ -254,3 +254,17 @@ export {
   type FastjsonObject,
   type FastjsonValue,
 } from './remoting/fastjson'
+export {
+  DEFAULT_NAMESRV_CONFIG,
+  KvConfigTable,
+  NAMESPACE_ORDER_TOPIC_CONFIG,
+  registerNameServerProcessors,
+  type NameServerProcessorOptions,
+  type NameServerProcessors,
+  type NamesrvConfig,
+} from './remoting/namesrv-processor'
+export {
+  NameServerRemoteLink,
+  type NameServerCallOutcome,
+  type NameServerRemoteLinkOptions,
+} from './remoting/namesrv-remote-link'
