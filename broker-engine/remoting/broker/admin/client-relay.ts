@@ -1,0 +1,76 @@
+// The admin requests a broker relays to one consumer (PROTOCOL.md 2.7): GET_CONSUMER_RUNNING_INFO (307) and
+// CONSUME_MESSAGE_DIRECTLY (309, with the stored message as the body). The client's answer goes back unchanged
+// (code, remark, extFields, body), as AdminBrokerProcessor.callConsumer does (captures 104/105).
+
+import { decodeOffsetMsgId } from '../../../store/message-id'
+import { REQUEST_CODE, RESPONSE_CODE } from '../../remoting-codes'
+import { createRequest, createResponse, type RemotingCommand } from '../../remoting-command'
+import { RemotingTimeoutError } from '../../remoting-connection'
+import { failure, type AdminContext, type AdminHandler } from './admin-context'
+import { AdminRequestError, optionalString, requiredString } from './admin-request'
+
+export function clientRelayHandlers(ctx: AdminContext): [number, AdminHandler][] {
+  return [
+    [
+      REQUEST_CODE.GET_CONSUMER_RUNNING_INFO,
+      (request) => relay(ctx, request, { ...request.extFields }, request.body),
+    ],
+    [REQUEST_CODE.CONSUME_MESSAGE_DIRECTLY, (request) => consumeMessageDirectly(ctx, request)],
+  ]
+}
+
+/**
+ * CONSUME_MESSAGE_DIRECTLY: the message named by its offsetMsgId is read from this broker's CommitLog and sent
+ * to the client with the broker's name and the topic's and group's sys flags added to the header.
+ */
+function consumeMessageDirectly(ctx: AdminContext, request: RemotingCommand): Promise<RemotingCommand> {
+  const { broker } = ctx
+  const msgId = requiredString(request, 'msgId')
+  const decoded = decodeOffsetMsgId(msgId)
+  const record = decoded ? broker.store.readRecord(decoded.commitLogOffset) : undefined
+  if (!record)
+    throw new AdminRequestError(RESPONSE_CODE.SYSTEM_ERROR, `no message with msgId ${msgId} on this broker`)
+  const extFields: Record<string, string> = { ...request.extFields, brokerName: broker.config.brokerName }
+  const topic = optionalString(request, 'topic')
+  const topicConfig = topic === undefined ? undefined : broker.topics.get(topic)
+  if (topicConfig) extFields.topicSysFlag = String(topicConfig.topicSysFlag)
+  const group = broker.groups.get(requiredString(request, 'consumerGroup'))
+  if (group) extFields.groupSysFlag = String(group.groupSysFlag)
+  return relay(ctx, request, extFields, record)
+}
+
+/** Sends the request to the client's connection and answers with its response (or why there is none). */
+async function relay(
+  ctx: AdminContext,
+  request: RemotingCommand,
+  extFields: Record<string, string>,
+  body: Buffer | undefined,
+): Promise<RemotingCommand> {
+  const group = requiredString(request, 'consumerGroup')
+  const clientId = requiredString(request, 'clientId')
+  const connection = ctx.clientChannels?.connectionOf(group, clientId)
+  if (!connection || connection.isClosed)
+    return failure(request, RESPONSE_CODE.SYSTEM_ERROR, `The Consumer <${group}> <${clientId}> not online`)
+  let answer: RemotingCommand
+  try {
+    answer = await connection.invoke(createRequest(request.code, { extFields, body }), ctx.relayTimeoutMs)
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err)
+    if (err instanceof RemotingTimeoutError)
+      return failure(
+        request,
+        RESPONSE_CODE.CONSUME_MSG_TIMEOUT,
+        `consumer <${group}> <${clientId}> Timeout: ${detail}`,
+      )
+    return failure(
+      request,
+      RESPONSE_CODE.SYSTEM_ERROR,
+      `invoke consumer <${group}> <${clientId}> Exception: ${detail}`,
+    )
+  }
+  return createResponse(request, answer.code, {
+    remark: answer.remark,
+    extFields: answer.extFields,
+    body: answer.body,
+  })
+}

@@ -1,0 +1,231 @@
+// Topic admin calls: create/update (17), the whole table (21), one config (351), delete (215), queue offsets
+// (202), who consumes a topic (300) and the system topic list (305).
+
+import { topicStats } from '../../../broker/broker-stats'
+import { topicConfigJson } from '../../../broker/topic-config-manager'
+import {
+  AUTO_CREATE_TOPIC_KEY_TOPIC,
+  RETRY_GROUP_TOPIC_PREFIX,
+  RMQ_SYS_BENCHMARK_TOPIC,
+  RMQ_SYS_OFFSET_MOVED_EVENT,
+  RMQ_SYS_SCHEDULE_TOPIC,
+  RMQ_SYS_SELF_TEST_TOPIC,
+  RMQ_SYS_TRACE_TOPIC,
+  RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC,
+  RMQ_SYS_TRANS_HALF_TOPIC,
+  RMQ_SYS_TRANS_OP_HALF_TOPIC,
+  validateTopicName,
+} from '../../../broker/topic-validator'
+import { REQUEST_CODE, RESPONSE_CODE } from '../../remoting-codes'
+import type { RemotingCommand } from '../../remoting-command'
+import {
+  assertMaster,
+  failure,
+  messageQueueJson,
+  REMARK_NOT_SET,
+  success,
+  type AdminContext,
+  type AdminHandler,
+} from './admin-context'
+import {
+  AdminRequestError,
+  optionalBool,
+  optionalInt,
+  optionalString,
+  requiredInt,
+  requiredString,
+  topicField,
+} from './admin-request'
+import { fastjsonMap, javaDouble } from './fastjson-writer'
+
+/** TopicValidator's fixed system topic set, which GET_SYSTEM_TOPIC_LIST_FROM_BROKER lists whether present or not. */
+const SYSTEM_TOPICS = [
+  AUTO_CREATE_TOPIC_KEY_TOPIC,
+  RMQ_SYS_SCHEDULE_TOPIC,
+  RMQ_SYS_BENCHMARK_TOPIC,
+  RMQ_SYS_TRANS_HALF_TOPIC,
+  RMQ_SYS_TRACE_TOPIC,
+  RMQ_SYS_TRANS_OP_HALF_TOPIC,
+  RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC,
+  RMQ_SYS_SELF_TEST_TOPIC,
+  RMQ_SYS_OFFSET_MOVED_EVENT,
+]
+
+const MESSAGE_TYPE_ATTRIBUTE = 'message.type'
+
+export function topicAdminHandlers(ctx: AdminContext): [number, AdminHandler][] {
+  return [
+    [REQUEST_CODE.UPDATE_AND_CREATE_TOPIC, (request) => updateAndCreateTopic(ctx, request)],
+    [REQUEST_CODE.GET_ALL_TOPIC_CONFIG, (request) => getAllTopicConfig(ctx, request)],
+    [REQUEST_CODE.GET_TOPIC_CONFIG, (request) => getTopicConfig(ctx, request)],
+    [REQUEST_CODE.DELETE_TOPIC_IN_BROKER, (request) => deleteTopicInBroker(ctx, request)],
+    [REQUEST_CODE.GET_TOPIC_STATS_INFO, (request) => getTopicStatsInfo(ctx, request)],
+    [REQUEST_CODE.QUERY_TOPIC_CONSUME_BY_WHO, (request) => queryTopicConsumeByWho(ctx, request)],
+    [REQUEST_CODE.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, (request) => getSystemTopicList(ctx, request)],
+  ]
+}
+
+/** A topic name an admin may create or delete: valid and not one of the broker's system topics. */
+function adminTopicField(ctx: AdminContext, request: RemotingCommand): string {
+  const topic = topicField(request)
+  if (ctx.broker.topics.isSystemTopic(topic))
+    throw new AdminRequestError(
+      RESPONSE_CODE.INVALID_PARAMETER,
+      `The topic[${topic}] is conflict with system topic.`,
+    )
+  return topic
+}
+
+/**
+ * UPDATE_AND_CREATE_TOPIC: every header field replaces the topic's config; `attributes` alters the current ones
+ * (`+key=value` adds or changes, `-key` removes). The change is persisted and registered with the NameServers by
+ * upsertTopic. A real broker answers SUCCESS with the default remark, kept here (capture 020).
+ */
+function updateAndCreateTopic(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
+  assertMaster(ctx)
+  const topic = adminTopicField(ctx, request)
+  const topicFilterType = optionalString(request, 'topicFilterType') ?? 'SINGLE_TAG'
+  if (topicFilterType !== 'SINGLE_TAG' && topicFilterType !== 'MULTI_TAG')
+    throw new AdminRequestError(
+      RESPONSE_CODE.INVALID_PARAMETER,
+      `topicFilterType must be SINGLE_TAG or MULTI_TAG; got ${JSON.stringify(topicFilterType)}`,
+    )
+  const existing = ctx.broker.topics.get(topic)
+  const modification = optionalString(request, 'attributes')
+  const attributes = alterAttributes(existing?.attributes ?? {}, modification, existing === undefined)
+  ctx.broker.upsertTopic({
+    topicName: topic,
+    readQueueNums: requiredInt(request, 'readQueueNums'),
+    writeQueueNums: requiredInt(request, 'writeQueueNums'),
+    perm: requiredInt(request, 'perm'),
+    topicFilterType,
+    topicSysFlag: optionalInt(request, 'topicSysFlag') ?? 0,
+    order: optionalBool(request, 'order', false),
+    attributes,
+  })
+  return success(request, { remark: REMARK_NOT_SET })
+}
+
+/** Applies RocketMQ's attribute modification text (`+a=1,+b=2,-c`, AttributeParser) to the current attributes. */
+function alterAttributes(
+  current: Readonly<Record<string, string>>,
+  modification: string | undefined,
+  creating: boolean,
+): Record<string, string> {
+  const next: Record<string, string> = { ...current }
+  if (modification === undefined) return next
+  for (const item of modification.split(',')) {
+    const text = item.trim()
+    if (text === '') continue
+    const sign = text[0]
+    const eq = text.indexOf('=')
+    if (sign === '+' && eq > 1) {
+      const key = text.slice(1, eq)
+      const value = text.slice(eq + 1)
+      if (key === MESSAGE_TYPE_ATTRIBUTE && value === 'MIXED')
+        throw new AdminRequestError(RESPONSE_CODE.INVALID_PARAMETER, 'MIXED message type is not supported.')
+      next[key] = value
+    } else if (sign === '-' && eq < 0 && text.length > 1) {
+      if (creating)
+        throw new AdminRequestError(
+          RESPONSE_CODE.INVALID_PARAMETER,
+          `only add attribute is supported while creating topic; got ${text}`,
+        )
+      delete next[text.slice(1)]
+    } else {
+      throw new AdminRequestError(
+        RESPONSE_CODE.INVALID_PARAMETER,
+        `attribute format is wrong: ${JSON.stringify(text)} (expected +key=value or -key)`,
+      )
+    }
+  }
+  return next
+}
+
+/**
+ * GET_ALL_TOPIC_CONFIG: the whole table (TopicConfigAndMappingSerializeWrapper; no static topics, so the mapping
+ * maps are empty). 5.x paging fields in the request are ignored and no totalTopicNum header is sent, which a 5.x
+ * client reads as "this broker returned everything" (a 4.9.4 broker does the same).
+ */
+function getAllTopicConfig(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
+  const wrapper = ctx.broker.topics.serializeWrapper()
+  return success(request, {
+    body: {
+      ...wrapper,
+      mappingDataVersion: {
+        counter: 0,
+        stateVersion: 0,
+        timestamp: ctx.broker.store.getRuntimeStats().startedAtMs,
+      },
+      topicQueueMappingDetailMap: {},
+      topicQueueMappingInfoMap: {},
+    },
+  })
+}
+
+/** GET_TOPIC_CONFIG: TopicConfigAndQueueMapping, which is the TopicConfig alone when there is no mapping. */
+function getTopicConfig(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
+  const topic = requiredString(request, 'topic')
+  const config = ctx.broker.topics.get(topic)
+  if (!config)
+    return failure(request, RESPONSE_CODE.TOPIC_NOT_EXIST, `No topic in this broker. topic: ${topic}`)
+  return success(request, { body: topicConfigJson(config) })
+}
+
+/**
+ * DELETE_TOPIC_IN_BROKER: drops the topic's config and every group's offsets on it, and (as 5.x does) the POP
+ * retry topics `%RETRY%<group>_<topic>` of groups that consumed it. SUCCESS also when the topic was not there.
+ */
+function deleteTopicInBroker(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
+  assertMaster(ctx)
+  const raw = requiredString(request, 'topic')
+  if (raw.trim() === '')
+    return failure(request, RESPONSE_CODE.INVALID_PARAMETER, 'The specified topic is blank.')
+  const topic = adminTopicField(ctx, request)
+  const { broker } = ctx
+  const popRetryTopics = broker.offsets
+    .groupsOfTopic(topic)
+    .map((group) => `${RETRY_GROUP_TOPIC_PREFIX}${group}_${topic}`)
+    .filter((name) => validateTopicName(name) === undefined && broker.topics.has(name))
+  for (const name of [topic, ...popRetryTopics]) broker.deleteTopic(name)
+  return success(request)
+}
+
+/** GET_TOPIC_STATS_INFO: min/max offset and last store time of every queue, plus the sampled put TPS. */
+function getTopicStatsInfo(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
+  const topic = requiredString(request, 'topic')
+  const { broker } = ctx
+  if (!broker.topics.get(topic))
+    return failure(request, RESPONSE_CODE.TOPIC_NOT_EXIST, `topic[${topic}] not exist`)
+  const brokerName = broker.config.brokerName
+  const offsetTable = fastjsonMap(
+    topicStats(broker, topic).map((q) => [
+      messageQueueJson(topic, brokerName, q.queueId),
+      { lastUpdateTimestamp: q.lastUpdateTimestampMs, maxOffset: q.maxOffset, minOffset: q.minOffset },
+    ]),
+  )
+  const sampled = ctx.sampler.topicPutStats(topic)
+  return success(request, {
+    body: { offsetTable, topicPutTps: sampled ? javaDouble(sampled.minute.tps) : undefined },
+  })
+}
+
+/** QUERY_TOPIC_CONSUME_BY_WHO: groups with a live consumer subscribed to the topic or with offsets on it. */
+function queryTopicConsumeByWho(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
+  const topic = topicField(request)
+  const { clients, offsets } = ctx.broker
+  const groups = new Set(offsets.groupsOfTopic(topic))
+  for (const group of clients.consumerGroups()) {
+    if (clients.consumerConnections(group).some((c) => c.subscriptions.some((s) => s.topic === topic)))
+      groups.add(group)
+  }
+  return success(request, { body: { groupList: [...groups].sort() } })
+}
+
+/** GET_SYSTEM_TOPIC_LIST_FROM_BROKER: RocketMQ's system topic set plus this broker's own reserved topics. */
+function getSystemTopicList(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
+  const topics = new Set(SYSTEM_TOPICS)
+  for (const config of ctx.broker.topics.list())
+    if (ctx.broker.topics.isSystemTopic(config.topicName)) topics.add(config.topicName)
+  return success(request, { body: { topicList: [...topics].sort() } })
+}
