@@ -268,3 +268,21 @@ export {
   type NameServerCallOutcome,
   type NameServerRemoteLinkOptions,
 } from './remoting/namesrv-remote-link'
+export {
+  RELAY_TIMEOUT_MS,
+  registerBrokerAdminProcessors,
+  type BrokerAdminOptions,
+  type BrokerAdminProcessors,
+} from './remoting/broker/admin/admin-processors'
+export { RUNTIME_CONFIG_KEYS } from './remoting/broker/admin/config-admin'
+export { type BrokerConfigUpdater, type ClientChannelLookup } from './remoting/broker/admin/admin-context'
+export {
+  registerBrokerProcessors,
+  type BrokerProcessors,
+  type BrokerProcessorsOptions,
+} from './remoting/broker/broker-processors'
+export {
+  startStandaloneBroker,
+  type StandaloneBroker,
+  type StandaloneBrokerOptions,
+} from './standalone/standalone-broker'

@@ -3,7 +3,7 @@
 
 import type { Clock } from '../common/clock'
 import { EngineError } from '../common/engine-error'
-import { BrokerController } from '../broker/broker-controller'
+import { BrokerController, type NameServerLink } from '../broker/broker-controller'
 import type { BrokerConfig } from '../broker/broker-config'
 import { RouteRegistry } from '../namesrv/route-registry'
 import type { TopicRouteData } from '../namesrv/route-types'
@@ -24,6 +24,8 @@ export interface EmbeddedClusterOptions {
   readonly io?: StoreIo
   readonly log?: (message: string) => void
   readonly random?: () => number
+  /** NameServers outside this process the brokers also register with (over remoting). */
+  readonly nameServers?: readonly NameServerLink[]
 }
 
 export class EmbeddedCluster implements ClientTransport {
@@ -45,7 +47,7 @@ export class EmbeddedCluster implements ClientTransport {
           io: opts.io,
           log: opts.log,
           random: opts.random,
-          nameServers: [namesrv],
+          nameServers: [namesrv, ...(opts.nameServers ?? [])],
         })
         if (cluster.byAddr.has(broker.addr)) {
           await broker.shutdown()
