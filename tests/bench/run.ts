@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick]`: measures the machine's ceilings and the store in one run, prints a table and
+// `npm run bench [-- --quick]`: measures the machine's ceilings, the store, the broker and remoting in one run, prints a table and
 // writes tests/bench/results/latest.json ({ machine, results: [{ id, value, unit, ceiling?, ratio? }] }).
 
 import fs from 'node:fs'
@@ -7,6 +7,7 @@ import path from 'node:path'
 import type { BenchResult } from './bench-kit'
 import { measureCeilings } from './machine-ceilings'
 import { brokerBenchmarks } from './broker-bench'
+import { remotingBenchmarks } from './remoting-bench'
 import { storeBenchmarks } from './store-bench'
 
 const quick = process.argv.includes('--quick')
@@ -45,6 +46,7 @@ try {
     ...ceilings.results,
     ...(await storeBenchmarks(root, ceilings, quick)),
     ...(await brokerBenchmarks(root, quick)),
+    ...(await remotingBenchmarks(root, quick)),
   ]
   const machine = {
     cpus: os.cpus().length,

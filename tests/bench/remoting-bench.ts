@@ -1,0 +1,268 @@
+// Remoting benchmarks (issue 4): the standalone broker (`npm run broker`) in a child process, driven over
+// loopback by this process: sync send round trip, send throughput at several connection × in-flight shapes
+// (our own remoting client and ali-ons), pull throughput, and the frame codec's own MB/s.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { FrameDecoder, encodeCommand } from '../../broker-engine/remoting/frame-codec'
+import { createRequest, type RemotingCommand } from '../../broker-engine/remoting/remoting-command'
+import { REQUEST_CODE } from '../../broker-engine/remoting/remoting-codes'
+import { RemotingClient } from '../../broker-engine/remoting/remoting-client'
+import { percentile, result, type BenchResult } from './bench-kit'
+
+const TOPIC = 'RemotingBench'
+const BODY = Buffer.alloc(1024, 0x72)
+
+interface BrokerChild {
+  readonly child: ChildProcess
+  readonly namesrvAddr: string
+  readonly brokerAddr: string
+  stop(): Promise<void>
+}
+
+/** Starts `npm run broker`'s entry with a temp store and free ports; resolves on its READY line. */
+async function startBrokerChild(dir: string): Promise<BrokerChild> {
+  fs.mkdirSync(dir, { recursive: true })
+  const conf = path.join(dir, 'broker.conf')
+  fs.writeFileSync(
+    conf,
+    [
+      `storePathRootDir=${path.join(dir, 'store')}`,
+      'listenPort=0',
+      'namesrvListenPort=0',
+      'flushDiskType=ASYNC_FLUSH',
+    ].join('\n'),
+  )
+  const child = spawn(process.execPath, ['--import', 'tsx', 'broker-engine/standalone/main.ts', '-c', conf], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const ready = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const line = out.split('\n').find((l) => l.startsWith('READY '))
+      if (line) resolve(line)
+    })
+    child.once('exit', (code) => reject(new Error(`broker exited with ${code} before READY`)))
+  })
+  const field = (name: string) => ready.match(new RegExp(`${name}=(\\S+)`))?.[1] ?? ''
+  return {
+    child,
+    namesrvAddr: field('namesrv'),
+    brokerAddr: field('broker'),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+function sendRequest(i: number): RemotingCommand {
+  return createRequest(REQUEST_CODE.SEND_MESSAGE_V2, {
+    extFields: {
+      a: 'bench-pg',
+      b: TOPIC,
+      c: 'TBW102',
+      d: '8',
+      e: String(i & 7),
+      f: '0',
+      g: String(Date.now()),
+      h: '0',
+      i: `KEYS\u0001k${i}\u0002TAGS\u0001TagA\u0002WAIT\u0001true`,
+      j: '0',
+      k: 'false',
+      m: 'false',
+    },
+    body: BODY,
+  })
+}
+
+/** `connections` × `inFlight` closed loops of sync sends for `count` messages; latencies in ms. */
+async function sendLoad(
+  brokerAddr: string,
+  connections: number,
+  inFlight: number,
+  count: number,
+): Promise<{ rate: number; latencies: number[] }> {
+  const clients = Array.from({ length: connections }, () => new RemotingClient())
+  const latencies: number[] = []
+  let next = 0
+  try {
+    for (const c of clients) await c.connection(brokerAddr)
+    const t0 = performance.now()
+    const loops = clients.flatMap((c) =>
+      Array.from({ length: inFlight }, async () => {
+        while (next < count) {
+          const i = next++
+          const t = performance.now()
+          const response = await c.invoke(brokerAddr, sendRequest(i), 10_000)
+          if (response.code !== 0) throw new Error(`send failed: ${response.code} ${response.remark ?? ''}`)
+          latencies.push(performance.now() - t)
+        }
+      }),
+    )
+    await Promise.all(loops)
+    return { rate: count / ((performance.now() - t0) / 1000), latencies: latencies.sort((a, b) => a - b) }
+  } finally {
+    for (const c of clients) c.close()
+  }
+}
+
+/** Pulls everything sent to the topic back with PULL_MESSAGE (32 per request, 8 queues in parallel). */
+async function pullAll(brokerAddr: string): Promise<{ rate: number; messages: number }> {
+  const c = new RemotingClient()
+  try {
+    let messages = 0
+    const t0 = performance.now()
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, queueId) => {
+        let offset = 0
+        for (;;) {
+          const response = await c.invoke(
+            brokerAddr,
+            createRequest(REQUEST_CODE.PULL_MESSAGE, {
+              extFields: {
+                consumerGroup: 'bench-pull-cg',
+                topic: TOPIC,
+                queueId: String(queueId),
+                queueOffset: String(offset),
+                maxMsgNums: '32',
+                sysFlag: '4',
+                commitOffset: '0',
+                suspendTimeoutMillis: '0',
+                subscription: '*',
+                subVersion: '0',
+                expressionType: 'TAG',
+              },
+            }),
+            10_000,
+          )
+          if (response.code !== 0) return
+          let n = 0
+          for (let p = 0; response.body && p < response.body.length; p += response.body.readInt32BE(p)) n++
+          messages += n
+          offset = Number(response.extFields?.nextBeginOffset)
+        }
+      }),
+    )
+    return { rate: messages / ((performance.now() - t0) / 1000), messages }
+  } finally {
+    c.close()
+  }
+}
+
+/** ali-ons producers (the real third-party client) sending `count` messages over `producers` connections. */
+async function aliOnsSend(namesrvAddr: string, producers: number, count: number): Promise<number> {
+  const require = createRequire(import.meta.url)
+  const ons = require('ali-ons') as {
+    Producer: new (o: Record<string, unknown>) => {
+      ready(): Promise<void>
+      send(m: unknown): Promise<{ sendStatus: string }>
+      close(): Promise<void>
+    }
+    Message: new (topic: string, tags: string, body: Buffer) => unknown
+  }
+  const list = Array.from(
+    { length: producers },
+    (_, i) =>
+      new ons.Producer({
+        producerGroup: `bench-ons-pg-${i}`,
+        nameSrv: namesrvAddr,
+        accessKeyId: 'none',
+        accessKeySecret: 'none',
+        instanceName: `bench-${i}`,
+        persistent: false,
+      }),
+  )
+  try {
+    for (const p of list) await p.ready()
+    let next = 0
+    const t0 = performance.now()
+    await Promise.all(
+      list.flatMap((p) =>
+        Array.from({ length: 16 }, async () => {
+          while (next < count) {
+            next++
+            const r = await p.send(new ons.Message(TOPIC, 'TagA', BODY))
+            if (r.sendStatus !== 'SEND_OK') throw new Error(`ali-ons send: ${r.sendStatus}`)
+          }
+        }),
+      ),
+    )
+    return count / ((performance.now() - t0) / 1000)
+  } finally {
+    for (const p of list) await p.close()
+  }
+}
+
+/** Encode + decode of 1 KiB SEND_MESSAGE_V2 frames in process: the codec alone. */
+function codecThroughput(count: number): number {
+  const frames = Array.from({ length: 64 }, (_, i) => encodeCommand({ ...sendRequest(i), opaque: i }))
+  const decoder = new FrameDecoder()
+  let bytes = 0
+  let decoded = 0
+  const t0 = performance.now()
+  for (let i = 0; i < count; i++) {
+    const frame = encodeCommand({ ...sendRequest(i), opaque: i })
+    bytes += frame.length
+    decoder.push(frames[i & 63]!, () => decoded++)
+  }
+  const seconds = (performance.now() - t0) / 1000
+  if (decoded !== count) throw new Error('codec bench decoded the wrong number of frames')
+  return (2 * bytes) / 2 ** 20 / seconds
+}
+
+export async function remotingBenchmarks(root: string, quick: boolean): Promise<BenchResult[]> {
+  const out: BenchResult[] = []
+  out.push(result('remoting.codec.sendV2.1KiB', codecThroughput(quick ? 50_000 : 200_000), 'MiB/s'))
+  const broker = await startBrokerChild(path.join(root, 'remoting'))
+  try {
+    await sendLoad(broker.brokerAddr, 1, 16, 5_000) // warm-up: JIT, topic creation
+    const single = await sendLoad(broker.brokerAddr, 1, 1, quick ? 1_000 : 3_000)
+    out.push(
+      result('remoting.send.rtt.p50', percentile(single.latencies, 50), 'ms', {
+        target: 0.15,
+        targetKind: 'max',
+      }),
+    )
+    out.push(
+      result('remoting.send.rtt.p99', percentile(single.latencies, 99), 'ms', {
+        target: 2,
+        targetKind: 'max',
+      }),
+    )
+    const eight = await sendLoad(broker.brokerAddr, 8, 1, quick ? 10_000 : 40_000)
+    out.push(
+      result('remoting.send.8conn.1inflight', eight.rate, 'msgs/s', { target: 20_000, targetKind: 'min' }),
+    )
+    const wide = await sendLoad(broker.brokerAddr, 16, 16, quick ? 50_000 : 200_000)
+    out.push(
+      result('remoting.send.16conn.16inflight', wide.rate, 'msgs/s', { target: 50_000, targetKind: 'min' }),
+    )
+    out.push(result('remoting.send.16x16.p99', percentile(wide.latencies, 99), 'ms'))
+    const oneConn = await sendLoad(broker.brokerAddr, 1, 64, quick ? 20_000 : 100_000)
+    out.push(result('remoting.send.1conn.64inflight', oneConn.rate, 'msgs/s'))
+    out.push(
+      result(
+        'remoting.send.aliOns.1producer',
+        await aliOnsSend(broker.namesrvAddr, 1, quick ? 5_000 : 20_000),
+        'msgs/s',
+      ),
+    )
+    out.push(
+      result(
+        'remoting.send.aliOns.8producers',
+        await aliOnsSend(broker.namesrvAddr, 8, quick ? 10_000 : 40_000),
+        'msgs/s',
+      ),
+    )
+    const pulled = await pullAll(broker.brokerAddr)
+    out.push(result('remoting.pull.1KiB', pulled.rate, 'msgs/s'))
+  } finally {
+    await broker.stop()
+  }
+  return out
+}
