@@ -46,15 +46,24 @@ export function decodeFrame(
   const headerStart = start + 4
   const headerEnd = headerStart + headerLength
   const body = headerEnd < end ? frame.subarray(headerEnd, end) : undefined
-  if (serializeType === 0) {
-    const header = decodeJsonHeader(frame.toString('utf8', headerStart, headerEnd), limits)
-    return { ...header, body, serializeType: 0 }
+  if (serializeType !== 0 && serializeType !== 1)
+    throw new RemotingFrameError(`unknown serialize type ${serializeType}`)
+  const h =
+    serializeType === 0
+      ? decodeJsonHeader(frame.toString('utf8', headerStart, headerEnd), limits)
+      : decodeBinaryHeader(frame, headerStart, headerEnd, limits)
+  // One object literal of a fixed shape (no spread): every command in the process shares its hidden class.
+  return {
+    code: h.code,
+    language: h.language,
+    version: h.version,
+    opaque: h.opaque,
+    flag: h.flag,
+    remark: h.remark,
+    extFields: h.extFields,
+    body,
+    serializeType,
   }
-  if (serializeType === 1) {
-    const header = decodeBinaryHeader(frame, headerStart, headerEnd, limits)
-    return { ...header, body, serializeType: 1 }
-  }
-  throw new RemotingFrameError(`unknown serialize type ${serializeType}`)
 }
 
 /**

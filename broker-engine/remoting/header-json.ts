@@ -48,28 +48,42 @@ function remarkOf(v: unknown, limits: RemotingLimits): string | undefined {
   return v
 }
 
+/**
+ * The ext table, coerced in place: JSON.parse already made a fresh object with own properties only (a
+ * "__proto__" key included), so it is reused rather than copied — this runs for every request.
+ */
 function extFieldsOf(v: unknown, limits: RemotingLimits): ExtFields | undefined {
   if (v === undefined || v === null) return undefined
   if (typeof v !== 'object' || Array.isArray(v))
     throw new RemotingFrameError('header extFields is not an object')
-  const out: Record<string, string> = Object.create(null) as Record<string, string>
+  const table = v as Record<string, unknown>
   let count = 0
-  for (const [name, raw] of Object.entries(v as Record<string, unknown>)) {
+  for (const name in table) {
     if (++count > limits.extFieldsMax) throw new RemotingFrameError('header has too many extFields')
     if (name.length > limits.extFieldNameBytesMax)
       throw new RemotingFrameError('an extFields name is too long')
-    if (raw === null || raw === undefined) continue
-    const value =
-      typeof raw === 'string'
-        ? raw
-        : typeof raw === 'number' || typeof raw === 'boolean'
-          ? String(raw)
-          : JSON.stringify(raw)
-    if (value.length > limits.extFieldValueBytesMax)
+    let value = table[name]
+    if (typeof value !== 'string') {
+      if (value === null) {
+        delete table[name]
+        continue
+      }
+      value = typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)
+      table[name] = value
+    }
+    if ((value as string).length > limits.extFieldValueBytesMax)
       throw new RemotingFrameError(`extFields ${name} is too long`)
-    out[name] = value
   }
-  return out
+  return table as ExtFields
+}
+
+/** JSON string literal of `text`; plain text (the usual header value) skips JSON.stringify. */
+function quote(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text)
+  }
+  return '"' + text + '"'
 }
 
 /** The header as fastjson writes it: fields by name, nulls left out. */
@@ -79,13 +93,13 @@ export function encodeJsonHeader(cmd: RemotingCommand): string {
     out += ',"extFields":{'
     let first = true
     for (const name in cmd.extFields) {
-      out += (first ? '' : ',') + JSON.stringify(name) + ':' + JSON.stringify(cmd.extFields[name])
+      out += (first ? '' : ',') + quote(name) + ':' + quote(cmd.extFields[name]!)
       first = false
     }
     out += '}'
   }
-  out += ',"flag":' + cmd.flag + ',"language":' + JSON.stringify(cmd.language) + ',"opaque":' + cmd.opaque
-  if (cmd.remark !== undefined) out += ',"remark":' + JSON.stringify(cmd.remark)
+  out += ',"flag":' + cmd.flag + ',"language":' + quote(cmd.language) + ',"opaque":' + cmd.opaque
+  if (cmd.remark !== undefined) out += ',"remark":' + quote(cmd.remark)
   return out + ',"serializeTypeCurrentRPC":"JSON","version":' + cmd.version + '}'
 }
 
