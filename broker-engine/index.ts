@@ -286,3 +286,11 @@ export {
   type StandaloneBroker,
   type StandaloneBrokerOptions,
 } from './standalone/standalone-broker'
+export { UniqKeyGenerator } from './store/message-id'
+export {
+  PROPERTY_DLQ_ORIGIN_MESSAGE_ID,
+  PROPERTY_DLQ_ORIGIN_TOPIC,
+  PROPERTY_ORIGIN_MESSAGE_ID,
+  PROPERTY_RETRY_TOPIC,
+} from './broker/consumer-send-back'
+export { PROPERTY_RESENT_FROM_DLQ_MSG_ID } from './broker/dlq'

@@ -3,6 +3,7 @@
 import 'server-only'
 import { ZodError } from 'zod'
 import type { EngineError, PutMessageResult, SendErrorCode } from '@/broker-engine/index'
+import type { RemoteFailureKind } from '@/lib/cluster/remote/remote-error'
 
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -112,6 +113,33 @@ function isSendRefusal(value: unknown): value is { status: 'ERROR'; code: SendEr
   )
 }
 
+/**
+ * A remote RocketMQ cluster's failure (lib/cluster/remote/remote-error.ts) by its closed kind. Keyed by the kind
+ * set, so a new kind fails the typecheck here until it is mapped.
+ */
+const REMOTE_KIND_TO_APP: Readonly<Record<RemoteFailureKind, ErrorCode>> = {
+  UNREACHABLE: 'SERVICE_UNAVAILABLE',
+  TIMEOUT: 'SERVICE_UNAVAILABLE',
+  NOT_FOUND: 'NOT_FOUND',
+  NO_PERMISSION: 'SERVICE_UNAVAILABLE',
+  INVALID_REQUEST: 'VALIDATION_FAILED',
+  UNSUPPORTED: 'SERVICE_UNAVAILABLE',
+  REFUSED: 'SERVICE_UNAVAILABLE',
+  BAD_RESPONSE: 'SERVICE_UNAVAILABLE',
+}
+
+/** Structural, like engine errors: Next may bundle lib/cluster twice, so `instanceof` is not reliable. */
+function isRemoteFailure(
+  err: unknown,
+): err is Error & { kind: RemoteFailureKind; toDetails?: () => Record<string, unknown> } {
+  return (
+    err instanceof Error &&
+    err.name === 'RemoteClusterError' &&
+    typeof (err as { kind?: unknown }).kind === 'string' &&
+    Object.hasOwn(REMOTE_KIND_TO_APP, (err as unknown as { kind: string }).kind)
+  )
+}
+
 /** Prisma's known request errors we map; every other P-code is INTERNAL. By code, never by message text. */
 const PRISMA_CODE_TO_APP: Readonly<Record<string, { code: ErrorCode; message: string }>> = {
   P2002: { code: 'CONFLICT', message: 'A record with the same unique value already exists.' },
@@ -162,6 +190,7 @@ function fieldErrorsOf(err: ZodError): FieldErrors {
  *   the engine's codes), because Next bundles broker-engine more than once per process and `instanceof`
  *   fails across copies;
  * - a failed PutMessageResult value is mapped by its status;
+ * - a remote cluster's RemoteClusterError is mapped by its kind (unreachable, timeout, not found, ...);
  * - anything else is INTERNAL, with a generic message (the original stays in `cause` for the server log).
  */
 export function toAppError(err: unknown): AppError {
@@ -194,6 +223,13 @@ export function toAppError(err: unknown): AppError {
         details: { putStatus: err.status },
       },
     )
+  }
+
+  if (isRemoteFailure(err)) {
+    return new AppError(REMOTE_KIND_TO_APP[err.kind], err.message, {
+      details: typeof err.toDetails === 'function' ? err.toDetails() : { remoteKind: err.kind },
+      cause: err,
+    })
   }
 
   const code = codeOf(err)
