@@ -23,7 +23,7 @@ interface BrokerChild {
 }
 
 /** Starts `npm run broker`'s entry with a temp store and free ports; resolves on its READY line. */
-async function startBrokerChild(dir: string): Promise<BrokerChild> {
+export async function startBrokerChild(dir: string): Promise<BrokerChild> {
   fs.mkdirSync(dir, { recursive: true })
   const conf = path.join(dir, 'broker.conf')
   fs.writeFileSync(
@@ -81,7 +81,7 @@ function sendRequest(i: number): RemotingCommand {
 }
 
 /** `connections` × `inFlight` closed loops of sync sends for `count` messages; latencies in ms. */
-async function sendLoad(
+export async function sendLoad(
   brokerAddr: string,
   connections: number,
   inFlight: number,
@@ -112,7 +112,7 @@ async function sendLoad(
 }
 
 /** Pulls everything sent to the topic back with PULL_MESSAGE (32 per request, 8 queues in parallel). */
-async function pullAll(brokerAddr: string): Promise<{ rate: number; messages: number }> {
+export async function pullAll(brokerAddr: string): Promise<{ rate: number; messages: number }> {
   const c = new RemotingClient()
   try {
     let messages = 0
@@ -154,14 +154,21 @@ async function pullAll(brokerAddr: string): Promise<{ rate: number; messages: nu
   }
 }
 
+interface AliOnsProducer {
+  ready(): Promise<void>
+  send(m: unknown): Promise<{ sendStatus: string }>
+  close(): Promise<void>
+}
+
+const QUIET = { info: () => undefined, debug: () => undefined, warn: () => undefined, error: console.error }
+
 /** ali-ons producers (the real third-party client) sending `count` messages over `producers` connections. */
-async function aliOnsSend(namesrvAddr: string, producers: number, count: number): Promise<number> {
+export async function aliOnsSend(namesrvAddr: string, producers: number, count: number): Promise<number> {
   const require = createRequire(import.meta.url)
   const ons = require('ali-ons') as {
-    Producer: new (o: Record<string, unknown>) => {
-      ready(): Promise<void>
-      send(m: unknown): Promise<{ sendStatus: string }>
-      close(): Promise<void>
+    Producer: {
+      new (o: Record<string, unknown>): AliOnsProducer
+      defaultProducer: AliOnsProducer | undefined
     }
     Message: new (topic: string, tags: string, body: Buffer) => unknown
   }
@@ -171,10 +178,12 @@ async function aliOnsSend(namesrvAddr: string, producers: number, count: number)
       new ons.Producer({
         producerGroup: `bench-ons-pg-${i}`,
         nameSrv: namesrvAddr,
+        // ali-ons insists on an HTTP client even when nameSrv is given; it never calls it then.
+        httpclient: { request: () => Promise.reject(new Error('ali-ons fetched a URL: nameSrv is set')) },
         accessKeyId: 'none',
         accessKeySecret: 'none',
-        instanceName: `bench-${i}`,
-        persistent: false,
+        instanceName: `bench-${i}-${process.pid}`,
+        logger: QUIET,
       }),
   )
   try {
@@ -195,6 +204,10 @@ async function aliOnsSend(namesrvAddr: string, producers: number, count: number)
     return count / ((performance.now() - t0) / 1000)
   } finally {
     for (const p of list) await p.close()
+    // Every ali-ons producer also starts one process-wide inner producer; close it before the broker goes.
+    const inner = ons.Producer.defaultProducer
+    ons.Producer.defaultProducer = undefined
+    await inner?.close()
   }
 }
 
