@@ -1,9 +1,16 @@
-// The embedded broker engine: one in-process cluster (a NameServer and broker-a) per process, started once and
-// shut down on SIGTERM/SIGINT.
+// The embedded broker engine: one in-process cluster (a NameServer and broker-a) per process, served over
+// RocketMQ's remoting protocol too (NameServer on MQDECK_NAMESRV_PORT, default 9876; broker on
+// MQDECK_BROKER_PORT, default 10911) so real RocketMQ clients can use it; started once, shut down on SIGTERM/SIGINT.
 // Kept on globalThis because Next loads this module several times in one process (instrumentation,
 // RSC/actions, route handlers); only globalThis is shared between those copies.
 import 'server-only'
-import { EmbeddedCluster, type BrokerController, type MessageStore } from '@/broker-engine/index'
+import {
+  startStandaloneBroker,
+  type BrokerController,
+  type EmbeddedCluster,
+  type MessageStore,
+  type StandaloneBroker,
+} from '@/broker-engine/index'
 import { resolveStoreDir } from '@/lib/config/paths'
 
 /** Longest a graceful shutdown may take before the process exits anyway. */
@@ -15,7 +22,7 @@ const SIGNAL_EXIT_CODE: Readonly<Record<'SIGTERM' | 'SIGINT', number>> = { SIGIN
 export const EMBEDDED_BROKER_NAME = 'broker-a'
 
 interface EngineState {
-  storePromise: Promise<EmbeddedCluster> | undefined
+  storePromise: Promise<StandaloneBroker> | undefined
   stopPromise: Promise<void> | undefined
   signalsHooked: boolean
 }
@@ -32,14 +39,50 @@ function state(): EngineState {
  * forgotten so a later call can retry.
  */
 export function startEmbeddedEngine(): Promise<EmbeddedCluster> {
+  return startEngine().then((engine) => engine.cluster)
+}
+
+/** The remoting addresses real clients use: the NameServer and the broker. */
+export async function getRemotingAddresses(): Promise<{ namesrvAddr: string; brokerAddr: string }> {
+  const engine = await startEngine()
+  return { namesrvAddr: engine.namesrvAddr ?? '', brokerAddr: engine.brokerAddr }
+}
+
+function portFromEnv(name: string, fallback: number): number {
+  const text = process.env[name]?.trim()
+  if (!text) return fallback
+  const port = Number(text)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${name} must be a port from 0 to 65535 (0 = any free port); got ${JSON.stringify(text)}`)
+  return port
+}
+
+function startEngine(): Promise<StandaloneBroker> {
   const s = state()
   // Once stopping, callers keep getting the same (closing) cluster, whose broker answers SERVICE_NOT_AVAILABLE;
   // it is never started a second time in this process.
   if (s.storePromise) return s.storePromise
   if (s.stopPromise) return Promise.reject(new Error('the embedded engine was stopped before it was started'))
-  const opening = EmbeddedCluster.start({
-    brokers: [{ storePathRootDir: resolveStoreDir(), brokerName: EMBEDDED_BROKER_NAME }],
-  }).catch((err: unknown) => {
+  const opening = (async () =>
+    startStandaloneBroker({
+      config: {
+        storePathRootDir: resolveStoreDir(),
+        brokerName: EMBEDDED_BROKER_NAME,
+        listenPort: portFromEnv('MQDECK_BROKER_PORT', 10911),
+      },
+      namesrvPort: portFromEnv('MQDECK_NAMESRV_PORT', 9876),
+      log: (m) => console.warn(`[mqdeck engine] ${m}`),
+    }).then((engine) => {
+      console.log(
+        `[mqdeck engine] RocketMQ remoting: NameServer ${engine.namesrvAddr ?? '-'}, broker ${engine.brokerAddr}`,
+      )
+      return engine
+    }))().catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      err = new Error(
+        `${(err as Error).message}: another RocketMQ or mqdeck is listening there; ` +
+          'set MQDECK_NAMESRV_PORT / MQDECK_BROKER_PORT (0 = any free port)',
+      )
     s.storePromise = undefined
     throw err
   })
@@ -67,8 +110,8 @@ export function stopEmbeddedEngine(): Promise<void> {
   s.stopPromise ??= (async () => {
     const opening = s.storePromise
     if (!opening) return
-    const cluster = await opening.catch(() => undefined)
-    await cluster?.shutdown()
+    const engine = await opening.catch(() => undefined)
+    await engine?.close()
   })()
   return s.stopPromise
 }

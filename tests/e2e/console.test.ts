@@ -146,6 +146,8 @@ describe('console (e2e)', () => {
           PORT: String(port),
           DATABASE_URL: databaseUrl,
           MQDECK_STORE_DIR: storeDir,
+          MQDECK_NAMESRV_PORT: '0',
+          MQDECK_BROKER_PORT: '0',
           NEXT_TELEMETRY_DISABLED: '1',
         },
         stdio: ['ignore', 'pipe', 'pipe'],

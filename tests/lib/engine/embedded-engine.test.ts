@@ -6,7 +6,19 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPrismaClient, type Db } from '@/lib/db'
-import { getMessageStore, startEmbeddedEngine, stopEmbeddedEngine } from '@/lib/engine/embedded-engine'
+import {
+  createRequest,
+  parseFastjson,
+  RemotingClient,
+  REQUEST_CODE,
+  RESPONSE_CODE,
+} from '@/broker-engine/index'
+import {
+  getMessageStore,
+  getRemotingAddresses,
+  startEmbeddedEngine,
+  stopEmbeddedEngine,
+} from '@/lib/engine/embedded-engine'
 import { getStoreStats } from '@/lib/store/get-store-stats'
 import { sendTestMessage } from '@/lib/store/send-test-message'
 import { migrateFreshDatabase } from '../../helpers/migrate'
@@ -21,6 +33,8 @@ describe('embedded engine', () => {
     storeDir = path.join(dir, 'store')
     process.env.DATABASE_URL = migrateFreshDatabase(dir)
     process.env.MQDECK_STORE_DIR = storeDir
+    process.env.MQDECK_NAMESRV_PORT = '0'
+    process.env.MQDECK_BROKER_PORT = '0'
     client = createPrismaClient(process.env.DATABASE_URL)
   })
 
@@ -34,6 +48,25 @@ describe('embedded engine', () => {
     const [a, b] = await Promise.all([startEmbeddedEngine(), startEmbeddedEngine()])
     expect(a).toBe(b)
     await expect(getMessageStore()).resolves.toBe(a.brokers[0]!.store)
+  })
+
+  it('serves RocketMQ remoting: a NameServer route for TBW102 on the embedded broker', async () => {
+    const { namesrvAddr, brokerAddr } = await getRemotingAddresses()
+    const remoting = new RemotingClient()
+    try {
+      const route = await remoting.invoke(
+        namesrvAddr,
+        createRequest(REQUEST_CODE.GET_ROUTEINFO_BY_TOPIC, { extFields: { topic: 'TBW102' } }),
+        3000,
+      )
+      expect(route.code).toBe(RESPONSE_CODE.SUCCESS)
+      const body = parseFastjson(route.body!.toString()) as {
+        brokerDatas: { brokerAddrs: Record<string, string> }[]
+      }
+      expect(body.brokerDatas[0]!.brokerAddrs['0']).toBe(brokerAddr)
+    } finally {
+      remoting.close()
+    }
   })
 
   it('reports the live figures of the store under MQDECK_STORE_DIR', async () => {
