@@ -559,7 +559,10 @@ export interface OffsetResetPreview {
 export type OffsetResetOutcome =
   | {
       readonly status: 'APPLIED'
-      /** BROKER_RESET: the broker told the online consumers; OFFSET_UPDATE: the stored offsets were overwritten. */
+      /**
+       * BROKER_RESET: the broker reset the group (telling online consumers; RocketMQ 5 brokers also record it for
+       * offline groups); OFFSET_UPDATE: the stored offsets were overwritten (a group a 4.x broker reports offline).
+       */
       readonly method: 'BROKER_RESET' | 'OFFSET_UPDATE'
       readonly queues: readonly QueueOffsetChange[]
     }
@@ -741,8 +744,9 @@ export interface ClusterGateway {
   previewOffsetReset(request: OffsetResetRequest): Promise<PartialResult<OffsetResetPreview>>
 
   /**
-   * Applies a reset: through the broker when the group is online (so its consumers pick it up), else by
-   * overwriting the stored offsets. An explicit per-queue reset of an online group is REFUSED (stop it first).
+   * Applies a reset through the broker (so online consumers pick it up), overwriting the stored offsets where the
+   * broker cannot (an offline group on RocketMQ 4.x). An explicit per-queue reset of an online group is REFUSED
+   * (stop it first). Remote: 1 call per broker (per queue for explicit offsets), + 1 per queue written.
    */
   resetOffset(request: OffsetResetRequest): Promise<PartialResult<OffsetResetOutcome>>
 

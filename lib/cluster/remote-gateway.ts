@@ -4,6 +4,7 @@
 // briefly cached routes, and partial results when a broker does not answer. Every input is parsed with the
 // gateway's zod schemas and every failure leaves through toAppError().
 import 'server-only'
+import { randomInt } from 'node:crypto'
 import { z } from 'zod'
 import type { RemotingClient } from '@/broker-engine/index'
 import { toAppError } from '@/lib/errors'
@@ -133,7 +134,9 @@ export class RemoteGateway implements ClusterGateway {
       producerGroup: options.producerGroup ?? ADMIN_PRODUCER_GROUP,
       nowMs,
       uniqKeys: newUniqKeyGenerator(nowMs),
-      queueCursor: { value: 0 },
+      // A random first queue, as RocketMQ's producers start (ThreadLocalIndex): one-shot gateways (the CLI, a
+      // request handler) would otherwise send every message to the same queue.
+      queueCursor: { value: randomInt(1_000_000) },
     }
   }
 

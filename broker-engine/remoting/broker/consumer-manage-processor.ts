@@ -57,8 +57,12 @@ export function consumerManageProcessors(broker: BrokerController): [number, Req
       (request) => {
         const group = requiredString(request, 'consumerGroup')
         const { topic, queueId } = queueOf(request)
-        broker.commitOffset(group, topic, queueId, requiredLong(request, 'commitOffset'))
-        return createResponse(request, RESPONSE_CODE.SUCCESS, { extFields: {} })
+        const stored = broker.commitOffset(group, topic, queueId, requiredLong(request, 'commitOffset'))
+        // RocketMQ 5 answers a commit it ignores (an offset reset awaits the queue's next pull) with this remark.
+        return createResponse(request, RESPONSE_CODE.SUCCESS, {
+          extFields: {},
+          ...(stored ? {} : { remark: 'Offset has been previously reset' }),
+        })
       },
     ],
     [

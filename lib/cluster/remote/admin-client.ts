@@ -837,7 +837,11 @@ export type WireResetResult =
 
 /**
  * INVOKE_BROKER_TO_RESET_OFFSET (222): the broker resets the group's queues of `topic` to the offset found for
- * `timestampMs` (−1 = the max offset) and tells the online consumers; CONSUMER_NOT_ONLINE when none is.
+ * `timestampMs` (−1 = the max offset). A 4.x broker tells the online consumers and answers CONSUMER_NOT_ONLINE
+ * when none is; a 5.x broker (useServerSideResetOffset) records the offsets whether the group is online or not.
+ * With `queue`, 5.x brokers set that one queue to `queue.offset`; 4.x brokers ignore the queue fields, so the
+ * call is sent with timestamp −1 and isForce false, which a 4.x broker answers without moving any offset (it
+ * only moves offsets backwards unless forced): the caller sees from the answer whether the queue moved.
  */
 export async function invokeBrokerToResetOffset(
   t: RemoteTransport,
@@ -845,10 +849,20 @@ export async function invokeBrokerToResetOffset(
   topic: string,
   group: string,
   timestampMs: number,
+  queue?: { readonly queueId: number; readonly offset: number },
 ): Promise<WireResetResult> {
   const code = REQUEST_CODE.INVOKE_BROKER_TO_RESET_OFFSET
   const response = await t.invoke(addr, code, {
-    extFields: { topic, group, timestamp: S(timestampMs), isForce: 'true' },
+    extFields: queue
+      ? {
+          topic,
+          group,
+          timestamp: '-1',
+          isForce: 'false',
+          queueId: S(queue.queueId),
+          offset: S(queue.offset),
+        }
+      : { topic, group, timestamp: S(timestampMs), isForce: 'true' },
   })
   if (response.code === RESPONSE_CODE.CONSUMER_NOT_ONLINE) return { status: 'CONSUMER_NOT_ONLINE' }
   ok(addr, code, response)

@@ -1,8 +1,8 @@
 // Resetting a consumer group's offsets on one topic of a remote cluster, with a preview: per queue the current
 // and new offset and how many messages that skips or replays. Applying goes through the broker
-// (INVOKE_BROKER_TO_RESET_OFFSET) when the group is online, so its consumers take the new offsets; for an
-// offline group (the broker answers CONSUMER_NOT_ONLINE) the stored offsets are overwritten queue by queue, as
-// mqadmin resetOffsetByTime falls back to.
+// (INVOKE_BROKER_TO_RESET_OFFSET), so online consumers take the new offsets and 5.x brokers record them for
+// offline groups too; where a 4.x broker answers CONSUMER_NOT_ONLINE the stored offsets are overwritten queue by
+// queue, as mqadmin resetOffsetByTime falls back to.
 import 'server-only'
 import type {
   BrokerFailure,
@@ -155,6 +155,37 @@ function brokerTimestampOf(request: OffsetResetRequest): number | undefined {
   }
 }
 
+/**
+ * Overwrites the stored offsets of these queues (UPDATE_CONSUMER_OFFSET), as mqadmin's resetOffsetByTimeOld does
+ * for a group a 4.x broker reports offline.
+ */
+async function updateOffsets(
+  ctx: RemoteContext,
+  request: OffsetResetRequest,
+  byBroker: ReadonlyMap<string, string>,
+  queues: readonly QueueOffsetChange[],
+): Promise<{ applied: QueueOffsetChange[]; failures: readonly BrokerFailure[] }> {
+  const writes = await fanOut(
+    queues.map((q) => ({
+      brokerName: `${q.brokerName} (queue ${q.queueId})`,
+      addr: byBroker.get(q.brokerName)!,
+      q,
+    })),
+    ({ addr, q }) =>
+      updateConsumerOffset(ctx.transport, addr, request.group, request.topic, q.queueId, q.newOffset),
+  )
+  if (queues.length > 0) requireSome(writes)
+  return { applied: writes.results.map((r) => r.target.q), failures: writes.failures }
+}
+
+/**
+ * Applies a reset the way mqadmin resetOffsetByTime does: INVOKE_BROKER_TO_RESET_OFFSET on every broker of the
+ * topic, online group or not. A 4.x broker resets an online group's consumers and answers CONSUMER_NOT_ONLINE
+ * for an offline one, whose queues on that broker are then overwritten with UPDATE_CONSUMER_OFFSET. A 5.x broker
+ * (useServerSideResetOffset) resets the group either way, and then ignores UPDATE_CONSUMER_OFFSET on those
+ * queues until the group pulls again, so overwriting alone would be lost there. Explicit per-queue offsets go to
+ * each queue the same way (5.x takes a queueId and offset; see invokeBrokerToResetOffset for 4.x).
+ */
 export async function resetOffset(
   ctx: RemoteContext,
   request: OffsetResetRequest,
@@ -171,49 +202,69 @@ export async function resetOffset(
       },
       failures,
     )
+  const byBroker = new Map(nodes.map((n) => [n.brokerName, n.addr]))
+  const allFailures: BrokerFailure[] = [...failures]
+  const viaBroker: QueueOffsetChange[] = []
+  let toUpdate: QueueOffsetChange[]
 
-  if (preview.consumerOnline && timestampMs !== undefined) {
+  if (timestampMs !== undefined) {
     const reset = await fanOut(nodes, (n) =>
       invokeBrokerToResetOffset(ctx.transport, n.addr, request.topic, request.group, timestampMs),
     )
     requireSome(reset)
-    const applied = reset.results.filter((r) => r.value.status === 'RESET')
-    // Every broker answering CONSUMER_NOT_ONLINE means the group went offline since the preview: the offline
-    // path below applies instead.
-    if (applied.length > 0) {
-      const newOffsets = new Map(
-        applied.flatMap((r) =>
-          r.value.status === 'RESET'
-            ? r.value.offsets.map((o) => [`${o.brokerName}:${o.queueId}`, o.offset] as const)
-            : [],
-        ),
-      )
-      const done = new Set(applied.map((r) => r.target.brokerName))
-      const queues = preview.queues
-        .filter((q) => done.has(q.brokerName))
-        .map((q) => {
-          const actual = newOffsets.get(`${q.brokerName}:${q.queueId}`)
-          return actual === undefined
+    allFailures.push(...reset.failures)
+    const notOnline = new Set<string>()
+    for (const { target, value } of reset.results) {
+      if (value.status === 'CONSUMER_NOT_ONLINE') {
+        notOnline.add(target.brokerName)
+        continue
+      }
+      const actual = new Map(value.offsets.map((o) => [o.queueId, o.offset]))
+      for (const q of preview.queues.filter((x) => x.brokerName === target.brokerName)) {
+        const offset = actual.get(q.queueId)
+        viaBroker.push(
+          offset === undefined
             ? q
-            : change(q.brokerName, q.queueId, q.currentOffset, actual, q.minOffset, q.maxOffset)
+            : change(q.brokerName, q.queueId, q.currentOffset, offset, q.minOffset, q.maxOffset),
+        )
+      }
+    }
+    toUpdate = preview.queues.filter((q) => notOnline.has(q.brokerName))
+  } else {
+    const perQueue = await fanOut(
+      preview.queues.map((q) => ({
+        brokerName: `${q.brokerName} (queue ${q.queueId})`,
+        addr: byBroker.get(q.brokerName)!,
+        q,
+      })),
+      ({ addr, q }) =>
+        invokeBrokerToResetOffset(ctx.transport, addr, request.topic, request.group, -1, {
+          queueId: q.queueId,
+          offset: q.newOffset,
+        }),
+    )
+    if (preview.queues.length > 0) requireSome(perQueue)
+    allFailures.push(...perQueue.failures)
+    toUpdate = []
+    for (const { target, value } of perQueue.results) {
+      if (value.status === 'CONSUMER_NOT_ONLINE') toUpdate.push(target.q)
+      else if (value.offsets.some((o) => o.queueId === target.q.queueId && o.offset === target.q.newOffset))
+        viaBroker.push(target.q)
+      else
+        allFailures.push({
+          broker: target.brokerName,
+          reason: 'the group came online; explicit offsets can only be written while it is offline',
         })
-      return partial({ status: 'APPLIED', method: 'BROKER_RESET', queues }, [...failures, ...reset.failures])
     }
   }
 
-  const byBroker = new Map(nodes.map((n) => [n.brokerName, n.addr]))
-  const writes = await fanOut(
-    preview.queues.map((q) => ({
-      brokerName: `${q.brokerName} (queue ${q.queueId})`,
-      addr: byBroker.get(q.brokerName)!,
-      q,
-    })),
-    ({ addr, q }) =>
-      updateConsumerOffset(ctx.transport, addr, request.group, request.topic, q.queueId, q.newOffset),
+  const updated = await updateOffsets(ctx, request, byBroker, toUpdate)
+  allFailures.push(...updated.failures)
+  const queues = [...viaBroker, ...updated.applied].sort(
+    (a, b) => a.brokerName.localeCompare(b.brokerName) || a.queueId - b.queueId,
   )
-  if (preview.queues.length > 0) requireSome(writes)
   return partial(
-    { status: 'APPLIED', method: 'OFFSET_UPDATE', queues: writes.results.map((r) => r.target.q) },
-    [...failures, ...writes.failures],
+    { status: 'APPLIED', method: viaBroker.length > 0 ? 'BROKER_RESET' : 'OFFSET_UPDATE', queues },
+    allFailures,
   )
 }

@@ -71,6 +71,7 @@ export function encodeRecord(
 
 interface TopicState {
   perm: number
+  order: boolean
   queueNums: number
   queues: StoredMessage[][]
 }
@@ -110,11 +111,11 @@ export class MiniBroker {
     return this.node.addr
   }
 
-  createTopic(topic: string, queueNums: number, perm = 6): void {
+  createTopic(topic: string, queueNums: number, perm = 6, order = false): void {
     const existing = this.topics.get(topic)
     const queues = existing?.queues ?? []
     while (queues.length < queueNums) queues.push([])
-    this.topics.set(topic, { perm, queueNums, queues })
+    this.topics.set(topic, { perm, order, queueNums, queues })
   }
 
   put(
@@ -125,6 +126,7 @@ export class MiniBroker {
     storeTimestampMs = this.clock(),
     sysFlag = 0,
     flag = 0,
+    reconsumeTimes = 0,
   ): StoredMessage {
     const state = this.topics.get(topic)
     if (!state) throw new Error(`no topic ${topic}`)
@@ -140,7 +142,7 @@ export class MiniBroker {
       sysFlag,
       flag,
     }
-    const record = encodeRecord(base, this.node.port)
+    const record = encodeRecord(base, this.node.port, reconsumeTimes)
     const stored = { ...base, record }
     queue.push(stored)
     this.byCommitLogOffset.set(stored.commitLogOffset, stored)
@@ -177,7 +179,7 @@ export class MiniBroker {
               readQueueNums: t.queueNums,
               writeQueueNums: t.queueNums,
               perm: t.perm,
-              order: false,
+              order: t.order,
               topicFilterType: 'SINGLE_TAG',
               topicSysFlag: 0,
             },
@@ -305,7 +307,12 @@ export class MiniBroker {
       return { remark: 'not set any response code', body: textBody(`{"offsetTable":{${entries.join(',')}}}`) }
     })
     n.on(REQUEST_CODE.UPDATE_AND_CREATE_TOPIC, (cmd) => {
-      this.createTopic(ext(cmd, 'topic'), num(cmd, 'writeQueueNums'), num(cmd, 'perm'))
+      this.createTopic(
+        ext(cmd, 'topic'),
+        num(cmd, 'writeQueueNums'),
+        num(cmd, 'perm'),
+        ext(cmd, 'order') === 'true',
+      )
       return { remark: 'not set any response code' }
     })
     n.on(REQUEST_CODE.DELETE_TOPIC_IN_BROKER, (cmd) => {
@@ -354,7 +361,9 @@ export class MiniBroker {
               `${mqKey(topic, this.brokerName, queueId)}:${JSON.stringify({
                 brokerOffset: q.length,
                 consumerOffset: this.offsets.get(`${group}@${topic}@${queueId}`) ?? 0,
-                lastTimestamp: 0,
+                // As RocketMQ's fetchAllConsumeStatsInBroker: the store time of message consumerOffset − 1.
+                lastTimestamp:
+                  q[(this.offsets.get(`${group}@${topic}@${queueId}`) ?? 0) - 1]?.storeTimestampMs ?? 0,
               })}`,
           )
           return `{"consumeTps":0.0,"offsetTable":{${entries.join(',')}}}`
@@ -383,13 +392,28 @@ export class MiniBroker {
         return { code: RESPONSE_CODE.SYSTEM_ERROR, remark: 'only delayLevel -1 is modelled here' }
       const dlq = `%DLQ%${ext(cmd, 'group')}`
       if (!this.topics.has(dlq)) this.createTopic(dlq, 1, 2)
-      this.put(dlq, 0, original.body, {
-        ...Object.fromEntries(original.properties),
-        RETRY_TOPIC: original.topic,
-        ORIGIN_MESSAGE_ID: ext(cmd, 'originMsgId'),
-      })
+      // RocketMQ stores the copy with reconsumeTimes + 1 (the record's reconsumeTimes field is at byte 72).
+      this.put(
+        dlq,
+        0,
+        original.body,
+        {
+          ...Object.fromEntries(original.properties),
+          RETRY_TOPIC: original.topic,
+          ORIGIN_MESSAGE_ID: ext(cmd, 'originMsgId'),
+        },
+        this.clock(),
+        original.sysFlag,
+        original.flag,
+        original.record.readInt32BE(72) + 1,
+      )
       return {}
     })
+    // No producer ever heartbeats here; RocketMQ answers an unknown producer group this way.
+    n.on(REQUEST_CODE.GET_PRODUCER_CONNECTION_LIST, (cmd) => ({
+      code: RESPONSE_CODE.SYSTEM_ERROR,
+      remark: `the producer group[${ext(cmd, 'producerGroup')}] not exist`,
+    }))
     n.on(REQUEST_CODE.QUERY_TOPIC_CONSUME_BY_WHO, (cmd) => {
       const topic = ext(cmd, 'topic')
       const groups = new Set(
