@@ -7,12 +7,12 @@ import { decodeJsonHeader, encodeJsonHeader } from './header-json'
 import type { RemotingCommand } from './remoting-command'
 import { DEFAULT_REMOTING_LIMITS, RemotingFrameError, type RemotingLimits } from './remoting-limits'
 
-/** The whole frame for `cmd`, length prefix included. */
-export function encodeCommand(cmd: RemotingCommand): Buffer {
+/** The whole frame for `cmd`, length prefix included; a request is sent with its own opaque and flag. */
+export function encodeCommand(cmd: RemotingCommand, opaque = cmd.opaque, flag = cmd.flag): Buffer {
   const body = cmd.body
   const bodyLength = body?.length ?? 0
   if (cmd.serializeType === 1) {
-    const header = encodeBinaryHeader(cmd)
+    const header = encodeBinaryHeader(cmd, opaque, flag)
     const out = Buffer.allocUnsafe(8 + header.length + bodyLength)
     out.writeInt32BE(4 + header.length + bodyLength, 0)
     out.writeInt32BE(((1 << 24) | header.length) >>> 0, 4)
@@ -20,7 +20,7 @@ export function encodeCommand(cmd: RemotingCommand): Buffer {
     if (body) body.copy(out, 8 + header.length)
     return out
   }
-  const header = encodeJsonHeader(cmd)
+  const header = encodeJsonHeader(cmd, opaque, flag)
   const headerLength = Buffer.byteLength(header, 'utf8')
   const out = Buffer.allocUnsafe(8 + headerLength + bodyLength)
   out.writeInt32BE(4 + headerLength + bodyLength, 0)

@@ -64,7 +64,7 @@ function decodeExtMap(buf: Buffer, p: number, end: number, limits: RemotingLimit
 }
 
 /** Encodes the binary header of `cmd`. */
-export function encodeBinaryHeader(cmd: RemotingCommand): Buffer {
+export function encodeBinaryHeader(cmd: RemotingCommand, opaque = cmd.opaque, flag = cmd.flag): Buffer {
   const remark = cmd.remark !== undefined ? Buffer.from(cmd.remark, 'utf8') : undefined
   const entries: [Buffer, Buffer][] = []
   let extBytes = 0
@@ -79,8 +79,8 @@ export function encodeBinaryHeader(cmd: RemotingCommand): Buffer {
   const language = LANGUAGE_CODES.indexOf(cmd.language as (typeof LANGUAGE_CODES)[number])
   out[2] = language >= 0 ? language : 0
   out.writeInt16BE(cmd.version, 3)
-  out.writeInt32BE(cmd.opaque, 5)
-  out.writeInt32BE(cmd.flag, 9)
+  out.writeInt32BE(opaque, 5)
+  out.writeInt32BE(flag, 9)
   let p = 13
   out.writeInt32BE(remark?.length ?? 0, p)
   p += 4

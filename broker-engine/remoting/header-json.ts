@@ -87,7 +87,7 @@ function quote(text: string): string {
 }
 
 /** The header as fastjson writes it: fields by name, nulls left out. */
-export function encodeJsonHeader(cmd: RemotingCommand): string {
+export function encodeJsonHeader(cmd: RemotingCommand, opaque = cmd.opaque, flag = cmd.flag): string {
   let out = '{"code":' + cmd.code
   if (cmd.extFields) {
     out += ',"extFields":{'
@@ -98,7 +98,7 @@ export function encodeJsonHeader(cmd: RemotingCommand): string {
     }
     out += '}'
   }
-  out += ',"flag":' + cmd.flag + ',"language":' + quote(cmd.language) + ',"opaque":' + cmd.opaque
+  out += ',"flag":' + flag + ',"language":' + quote(cmd.language) + ',"opaque":' + opaque
   if (cmd.remark !== undefined) out += ',"remark":' + quote(cmd.remark)
   return out + ',"serializeTypeCurrentRPC":"JSON","version":' + cmd.version + '}'
 }

@@ -86,7 +86,3 @@ export function createResponse(
     serializeType: request.serializeType,
   }
 }
-
-export function withOpaque(cmd: RemotingCommand, opaque: number): RemotingCommand {
-  return { ...cmd, opaque }
-}

@@ -10,7 +10,6 @@ import {
   createResponse,
   isOneway,
   isResponse,
-  withOpaque,
   type RemotingCommand,
 } from './remoting-command'
 import { RESPONSE_CODE } from './remoting-codes'
@@ -111,7 +110,7 @@ export class RemotingConnection {
         code: request.code,
       })
       this.sweepTimer ??= setInterval(this.sweepDeadlines, DEADLINE_SWEEP_MS).unref()
-      this.write(encodeCommand(withOpaque({ ...request, flag: request.flag & ~FLAG_ONEWAY }, opaque)))
+      this.write(encodeCommand(request, opaque, request.flag & ~FLAG_ONEWAY))
     })
   }
 
@@ -140,7 +139,7 @@ export class RemotingConnection {
   invokeOneway(request: RemotingCommand): void {
     if (this.closed) return
     const opaque = (opaqueCounter = (opaqueCounter + 1) | 0)
-    this.write(encodeCommand(withOpaque({ ...request, flag: request.flag | FLAG_ONEWAY }, opaque)))
+    this.write(encodeCommand(request, opaque, request.flag | FLAG_ONEWAY))
   }
 
   /** Writes a command (a response) as is. */
