@@ -150,8 +150,13 @@ function sendOne(
   if (send.queueId < 0 && config) send.queueId = Math.floor(Math.random() * config.writeQueueNums)
   const queueId = send.queueId
   // Clients only ever mark a half message; commit and rollback types are the broker's to set.
-  if ((send.sysFlag & SYSFLAG_TRANSACTION_TYPE_MASK) !== SYSFLAG_TRANSACTION_PREPARED_TYPE)
+  if ((send.sysFlag & SYSFLAG_TRANSACTION_TYPE_MASK) !== SYSFLAG_TRANSACTION_PREPARED_TYPE) {
     send.sysFlag &= ~SYSFLAG_TRANSACTION_TYPE_MASK
+    // RocketMQ's SendMessageProcessor stores no WAIT property ("no need to store WAIT=true", 9 bytes a message),
+    // so records pulled or queried here look like a real broker's (captures 073, 120, 126; found by the capture
+    // replay). A half message keeps its WAIT there too: the half topic's copy is written from the full map.
+    send.propertiesString = withoutWaitProperty(send.propertiesString)
+  }
   if (config?.topicFilterType === 'MULTI_TAG') send.sysFlag |= SYSFLAG_MULTI_TAGS
   if (findProperty(send.propertiesString, PROPERTY_CLUSTER) === undefined)
     send.propertiesString = appendProperty(send.propertiesString, PROPERTY_CLUSTER, clusterName)
@@ -162,6 +167,18 @@ function sendOne(
     stored = routed
   }
   return broker.sendMessage(stored).then((result) => sendResponse(request, result, queueId))
+}
+
+const WAIT_PAIR = 'WAIT\u0001'
+
+/** The properties string without its WAIT pair (and one separator next to it); unchanged when there is none. */
+export function withoutWaitProperty(properties: string): string {
+  let at = properties.startsWith(WAIT_PAIR) ? 0 : properties.indexOf('\u0002' + WAIT_PAIR)
+  if (at < 0) return properties
+  if (at > 0) at += 1
+  const stop = properties.indexOf('\u0002', at)
+  if (stop >= 0) return properties.slice(0, at) + properties.slice(stop + 1)
+  return properties.slice(0, Math.max(0, at - 1))
 }
 
 /**

@@ -59,7 +59,7 @@ export interface ConsumeStatsJson {
 /**
  * ConsumeStats of a group over some topics (AdminBrokerProcessor.getConsumeStats): per readable queue the queue's
  * max offset, the group's committed and pull offsets and the store time of its last consumed message. consumeTps
- * is the group's pull rate over the last minute, left out when none of the topics has been sampled yet.
+ * is the group's pull rate over the last minute, 0.0 when none of the topics has been sampled yet.
  * `lag` is Σ(brokerOffset − consumerOffset), RocketMQ's computeTotalDiff.
  */
 export function consumeStatsJson(
@@ -89,7 +89,8 @@ export function consumeStatsJson(
     if (sampled) tps = (tps ?? 0) + sampled.minute.tps
   }
   return {
-    json: { consumeTps: tps === undefined ? undefined : javaDouble(tps), offsetTable: fastjsonMap(entries) },
+    // Always written, as the Java bean's primitive double is (0.0 before the first sample; capture 093).
+    json: { consumeTps: javaDouble(tps ?? 0), offsetTable: fastjsonMap(entries) },
     lag,
   }
 }
