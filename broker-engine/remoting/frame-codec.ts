@@ -7,6 +7,9 @@ import { decodeJsonHeader, encodeJsonHeader } from './header-json'
 import type { RemotingCommand } from './remoting-command'
 import { DEFAULT_REMOTING_LIMITS, RemotingFrameError, type RemotingLimits } from './remoting-limits'
 
+/** First allocation for a frame split across reads; grown by doubling up to its declared length. */
+const PARTIAL_START_BYTES = 64 * 1024
+
 /** The whole frame for `cmd`, length prefix included; a request is sent with its own opaque and flag. */
 export function encodeCommand(cmd: RemotingCommand, opaque = cmd.opaque, flag = cmd.flag): Buffer {
   const body = cmd.body
@@ -78,6 +81,8 @@ export class FrameDecoder {
   /** A frame being assembled from several chunks. */
   private partial: Buffer | undefined
   private partialBytes = 0
+  /** The declared length of the frame being assembled. */
+  private partialLength = 0
 
   constructor(limits: RemotingLimits = DEFAULT_REMOTING_LIMITS) {
     this.limits = limits
@@ -87,15 +92,16 @@ export class FrameDecoder {
     let p = 0
     while (p < chunk.length) {
       if (this.partial) {
-        const n = Math.min(this.partial.length - this.partialBytes, chunk.length - p)
+        const n = Math.min(this.partialLength - this.partialBytes, chunk.length - p)
+        if (this.partialBytes + n > this.partial.length) this.grow(this.partialBytes + n)
         chunk.copy(this.partial, this.partialBytes, p, p + n)
         this.partialBytes += n
         p += n
-        if (this.partialBytes < this.partial.length) return
+        if (this.partialBytes < this.partialLength) return
         const frame = this.partial
         this.partial = undefined
         this.partialBytes = 0
-        onCommand(decodeFrame(frame, 0, frame.length, this.limits))
+        onCommand(decodeFrame(frame, 0, this.partialLength, this.limits))
         continue
       }
       let length: number
@@ -117,10 +123,26 @@ export class FrameDecoder {
         onCommand(decodeFrame(chunk, p, p + length, this.limits))
         p += length
       } else {
-        this.partial = Buffer.allocUnsafe(length)
+        // Memory follows the bytes that arrived, not the length a peer declares: a frame claiming 16 MiB
+        // that never comes costs what was sent (doubling keeps the copying linear).
+        this.partialLength = length
+        this.partial = Buffer.allocUnsafe(Math.min(length, Math.max(PARTIAL_START_BYTES, chunk.length - p)))
         this.partialBytes = 0
       }
     }
+  }
+
+  private grow(needed: number): void {
+    const bigger = Buffer.allocUnsafe(
+      Math.min(this.partialLength, Math.max(needed, this.partial!.length * 2)),
+    )
+    this.partial!.copy(bigger, 0, 0, this.partialBytes)
+    this.partial = bigger
+  }
+
+  /** Memory reserved for the frame being assembled: grows with the bytes received, never past its length. */
+  get reservedBytes(): number {
+    return this.partial?.length ?? 0
   }
 
   /** Bytes held for an incomplete frame (bounded by frameBytesMax). */

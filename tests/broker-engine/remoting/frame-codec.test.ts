@@ -132,6 +132,36 @@ describe('remoting frames: every captured RocketMQ 4.9.4 frame', () => {
   })
 })
 
+describe('remoting frames: large and split frames', () => {
+  it('assembles a 3 MiB frame sent in 4 KiB reads, reserving memory as bytes arrive', () => {
+    const body = Buffer.alloc(3 * 1024 * 1024)
+    for (let i = 0; i < body.length; i++) body[i] = i % 251
+    const frame = encodeCommand({ ...createRequest(310, { extFields: { b: 'T' }, body }), opaque: 7 })
+    const decoder = new FrameDecoder()
+    const got: RemotingCommand[] = []
+    let reservedMax = 0
+    for (let p = 0; p < frame.length; p += 4096) {
+      decoder.push(frame.subarray(p, p + 4096), (c) => got.push(c))
+      reservedMax = Math.max(reservedMax, decoder.reservedBytes)
+      if (p === 64 * 4096) expect(decoder.reservedBytes).toBeLessThanOrEqual(512 * 1024)
+    }
+    expect(got).toHaveLength(1)
+    expect(got[0]!.body!.equals(body)).toBe(true)
+    expect(reservedMax).toBeLessThanOrEqual(frame.length)
+    expect(decoder.reservedBytes).toBe(0)
+  })
+
+  it('reserves only what arrived for a frame that declares 16 MiB and never comes', () => {
+    const decoder = new FrameDecoder()
+    const head = Buffer.alloc(8 + 1000)
+    head.writeInt32BE(16 * 1024 * 1024, 0)
+    head.writeInt32BE(20, 4)
+    decoder.push(head, () => undefined)
+    expect(decoder.reservedBytes).toBeLessThanOrEqual(64 * 1024)
+    expect(decoder.bufferedBytes).toBe(1004)
+  })
+})
+
 describe('remoting frames: malformed input', () => {
   const frameOf = (typeAndHeaderLength: number, header: Buffer, body = Buffer.alloc(0)) => {
     const out = Buffer.alloc(8 + header.length + body.length)
