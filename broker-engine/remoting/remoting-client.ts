@@ -23,14 +23,17 @@ export class RemotingConnectError extends Error {
 
 export class RemotingClient {
   private readonly connections = new Map<string, Promise<RemotingConnection>>()
+  /** Connections already open, for the common case of a request on one (no await, no extra promise). */
+  private readonly open = new Map<string, RemotingConnection>()
   private closed = false
 
   constructor(private readonly options: RemotingClientOptions = {}) {}
 
   /** Sends `request` to `address` ("host:port") and resolves with the response. */
-  async invoke(address: string, request: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
-    const conn = await this.connection(address, timeoutMs)
-    return conn.invoke(request, timeoutMs)
+  invoke(address: string, request: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    const ready = this.open.get(address)
+    if (ready && !ready.isClosed) return ready.invoke(request, timeoutMs)
+    return this.connection(address, timeoutMs).then((conn) => conn.invoke(request, timeoutMs))
   }
 
   async invokeOneway(address: string, request: RemotingCommand, timeoutMs = 3000): Promise<void> {
@@ -46,7 +49,10 @@ export class RemotingClient {
       conn = this.connect(address, Math.min(timeoutMs ?? Infinity, this.options.connectTimeoutMs ?? 3000))
       this.connections.set(address, conn)
       conn.then(
-        (c) => c.onClose(() => this.forget(address, conn!)),
+        (c) => {
+          this.open.set(address, c)
+          c.onClose(() => this.forget(address, conn!))
+        },
         () => this.forget(address, conn!),
       )
     }
@@ -61,10 +67,13 @@ export class RemotingClient {
         () => undefined,
       )
     this.connections.clear()
+    this.open.clear()
   }
 
   private forget(address: string, conn: Promise<RemotingConnection>): void {
-    if (this.connections.get(address) === conn) this.connections.delete(address)
+    if (this.connections.get(address) !== conn) return
+    this.connections.delete(address)
+    this.open.delete(address)
   }
 
   private connect(address: string, timeoutMs: number): Promise<RemotingConnection> {
