@@ -233,7 +233,9 @@ export async function remotingBenchmarks(root: string, quick: boolean): Promise<
   out.push(result('remoting.codec.sendV2.1KiB', codecThroughput(quick ? 50_000 : 200_000), 'MiB/s'))
   const broker = await startBrokerChild(path.join(root, 'remoting'))
   try {
-    await sendLoad(broker.brokerAddr, 1, 16, 5_000) // warm-up: JIT, topic creation
+    // Warm-up on both sides (topic creation, JIT of the codec and send path), as any throughput run does.
+    await sendLoad(broker.brokerAddr, 16, 16, 30_000)
+    await sendLoad(broker.brokerAddr, 8, 1, 5_000)
     const single = await sendLoad(broker.brokerAddr, 1, 1, quick ? 1_000 : 3_000)
     out.push(
       result('remoting.send.rtt.p50', percentile(single.latencies, 50), 'ms', {
@@ -247,7 +249,7 @@ export async function remotingBenchmarks(root: string, quick: boolean): Promise<
         targetKind: 'max',
       }),
     )
-    const eight = await sendLoad(broker.brokerAddr, 8, 1, quick ? 10_000 : 40_000)
+    const eight = await sendLoad(broker.brokerAddr, 8, 1, quick ? 20_000 : 40_000)
     out.push(
       result('remoting.send.8conn.1inflight', eight.rate, 'msgs/s', { target: 20_000, targetKind: 'min' }),
     )
