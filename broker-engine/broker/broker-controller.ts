@@ -140,8 +140,23 @@ const TRANSACTION_PROGRESS_FILE = 'transactionProgress.json'
 /** Asks a producer of a group about a transaction (the in-process form of CHECK_TRANSACTION_STATE). */
 export type TransactionChecker = (check: TransactionCheck) => void
 
+/**
+ * broker.conf keys that may change while the broker runs (UPDATE_BROKER_CONFIG): each is read per request, so
+ * the new value applies to the next one. Everything else (ports, paths, store layout) needs a restart.
+ */
+export const RUNTIME_UPDATABLE_BROKER_KEYS: readonly (keyof BrokerConfig)[] = [
+  'brokerPermission',
+  'rejectTransactionMessage',
+  'longPollingEnable',
+  'shortPollingTimeMills',
+  'notifyConsumerIdsChangedEnable',
+  'maxTransferCountOnMessageInMemory',
+  'maxTransferBytesOnMessageInMemory',
+  'defaultQueryMaxNum',
+]
+
 export class BrokerController {
-  readonly config: BrokerConfig
+  private current: BrokerConfig
   readonly addr: string
   readonly topics: TopicConfigManager
   readonly groups: SubscriptionGroupManager
@@ -167,7 +182,7 @@ export class BrokerController {
     opts: BrokerControllerOptions,
     config: BrokerConfig,
   ) {
-    this.config = config
+    this.current = config
     this.addr = brokerAddr(config)
     this.clock = opts.clock ?? systemClock
     this.log = opts.log ?? ((m) => console.warn(`[mqdeck broker ${config.brokerName}] ${m}`))
@@ -187,6 +202,33 @@ export class BrokerController {
   }
 
   /** Opens (or recovers) the broker's store and tables and starts its background work. */
+  /** The broker's configuration (replaced as a whole by updateRuntimeConfig). */
+  get config(): BrokerConfig {
+    return this.current
+  }
+
+  /**
+   * Changes runtime-updatable keys (RUNTIME_UPDATABLE_BROKER_KEYS), validated like broker.conf; any other key is
+   * refused with CONFIG_INVALID naming it. A permission change is announced to the NameServers at once.
+   */
+  updateRuntimeConfig(changes: Partial<BrokerConfig>): BrokerConfig {
+    for (const key of Object.keys(changes) as (keyof BrokerConfig)[]) {
+      if (!RUNTIME_UPDATABLE_BROKER_KEYS.includes(key))
+        throw new EngineError(
+          'CONFIG_INVALID',
+          `${key} cannot be changed while the broker runs; restart with it set`,
+        )
+    }
+    const next = resolveBrokerConfig({ ...this.current, ...changes })
+    const permissionChanged = next.brokerPermission !== this.current.brokerPermission
+    this.current = next
+    if (permissionChanged) {
+      this.topics.touchVersion()
+      this.registerWithNameServers(false)
+    }
+    return next
+  }
+
   static async start(opts: BrokerControllerOptions): Promise<BrokerController> {
     const config = resolveBrokerConfig(opts.config)
     const store = await MessageStore.open(storeConfigOf(config), {
@@ -290,6 +332,11 @@ export class BrokerController {
   /** Registers the whole topic table (periodic) or just `changed` (after a topic create/update). */
   registerWithNameServers(incremental: boolean, changed?: readonly TopicConfig[]): void {
     const c = this.config
+    const topics = incremental && changed ? changed : this.topics.list()
+    // A broker that is not readable and writable announces its topics with its own permission masked in, as
+    // RocketMQ does, so clients route around a read-only or write-only broker.
+    const fullAccess = isReadable(c.brokerPermission) && isWritable(c.brokerPermission)
+    const announced = fullAccess ? topics : topics.map((t) => ({ ...t, perm: t.perm & c.brokerPermission }))
     for (const ns of this.nameServers) {
       try {
         ns.registerBroker({
@@ -297,7 +344,7 @@ export class BrokerController {
           brokerAddr: this.addr,
           brokerName: c.brokerName,
           brokerId: c.brokerId,
-          topicConfigs: incremental && changed ? changed : this.topics.list(),
+          topicConfigs: announced,
           dataVersion: this.topics.dataVersion,
           incremental,
         })

@@ -123,6 +123,15 @@ export abstract class VersionedConfigTable<T> {
     this.persist()
   }
 
+  /**
+   * A new data version with the same entries, written out: RocketMQ does this when the broker's permission
+   * changes, so NameServers rebuild the routes from the next registration.
+   */
+  touchVersion(): void {
+    this.assertLoaded()
+    this.bumpVersionAndPersist()
+  }
+
   protected assertLoaded(): void {
     if (!this.loaded) throw new Error(`${this.constructor.name} used before load() (${this.filePath})`)
   }
