@@ -134,6 +134,7 @@ export {
   CONSUME_TIMEOUT_MINUTE_MAX,
   RETRY_MAX_TIMES_MAX,
   SUBSCRIPTION_GROUP_COUNT_MAX,
+  SUBSCRIPTION_GROUP_DEFAULTS,
   SUBSCRIPTION_GROUP_JSON_FILE,
   SubscriptionGroupManager,
   subscriptionGroupJson,
@@ -243,31 +244,20 @@ export {
 } from './remoting/remoting-connection'
 export { RemotingClient, RemotingConnectError, type RemotingClientOptions } from './remoting/remoting-client'
 export { RemotingServer, type RemotingServerOptions } from './remoting/remoting-server'
+export * from './remoting/fastjson'
+export { messageQueueJsonKey, toFastjson } from './remoting/fastjson-writer'
+export { DEFAULT_NAMESRV_CONFIG, type NamesrvConfig } from './remoting/namesrv/namesrv-config'
+export { KvConfigTable, NAMESPACE_ORDER_TOPIC_CONFIG } from './remoting/namesrv/kv-config-table'
 export {
-  FASTJSON_DEPTH_MAX,
-  FastjsonSyntaxError,
-  isFastjsonObject,
-  messageQueueJsonKey,
-  parseFastjson,
-  parseMessageQueueKey,
-  toFastjson,
-  type FastjsonObject,
-  type FastjsonValue,
-} from './remoting/fastjson'
-export {
-  DEFAULT_NAMESRV_CONFIG,
-  KvConfigTable,
-  NAMESPACE_ORDER_TOPIC_CONFIG,
   registerNameServerProcessors,
   type NameServerProcessorOptions,
   type NameServerProcessors,
-  type NamesrvConfig,
-} from './remoting/namesrv-processor'
+} from './remoting/namesrv/namesrv-processor'
 export {
   NameServerRemoteLink,
   type NameServerCallOutcome,
   type NameServerRemoteLinkOptions,
-} from './remoting/namesrv-remote-link'
+} from './remoting/namesrv/namesrv-remote-link'
 export {
   RELAY_TIMEOUT_MS,
   registerBrokerAdminProcessors,

@@ -184,6 +184,11 @@ const KEY_ALIASES: Readonly<Record<string, keyof BrokerConfig>> = {
   warmMapedFileEnable: 'warmMappedFileEnable',
 }
 
+/** The engine key → RocketMQ's spelling of it (KEY_ALIASES turned around), for the text formatBrokerConf writes. */
+const ROCKETMQ_KEY_NAMES: ReadonlyMap<keyof BrokerConfig, string> = new Map(
+  Object.entries(KEY_ALIASES).map(([rocketmq, engine]) => [engine, rocketmq]),
+)
+
 /** The path keys RocketMQ derives from storePathRootDir, and where the store keeps each. */
 const DERIVED_PATHS: readonly (readonly [keyof BrokerConfig, string])[] = [
   ['storePathCommitLog', 'commitlog'],
@@ -452,7 +457,8 @@ export function formatBrokerConf(config: BrokerConfig): string {
   for (const key of Object.keys(KEY_KINDS) as (keyof BrokerConfig)[]) {
     const value = config[key]
     if (value === undefined) continue
-    lines.push(`${key}=${escapePropertyValue(String(value))}`)
+    // A key RocketMQ spells differently is written its way, as a 4.9.4 broker's GET_BROKER_CONFIG has it.
+    lines.push(`${ROCKETMQ_KEY_NAMES.get(key) ?? key}=${escapePropertyValue(String(value))}`)
   }
   return lines.join('\n') + '\n'
 }

@@ -71,20 +71,22 @@ export const RETRY_MAX_TIMES_MAX = 1000
 export const CONSUME_TIMEOUT_MINUTE_MAX = 1440
 const GROUP_ATTRIBUTES_MAX = 32
 
-const DEFAULTS: Omit<SubscriptionGroupConfig, 'groupName'> = {
-  consumeEnable: true,
-  consumeFromMinEnable: true,
-  consumeBroadcastEnable: true,
-  consumeMessageOrderly: false,
-  retryQueueNums: 1,
-  retryMaxTimes: 16,
-  brokerId: 0,
-  whichBrokerWhenConsumeSlowly: 1,
-  notifyConsumerIdsChangedEnable: true,
-  groupSysFlag: 0,
-  consumeTimeoutMinute: 15,
-  attributes: {},
-}
+/** RocketMQ's SubscriptionGroupConfig field defaults: what a new group, or a field a body leaves out, gets. */
+export const SUBSCRIPTION_GROUP_DEFAULTS: Readonly<Omit<SubscriptionGroupConfig, 'groupName'>> =
+  Object.freeze({
+    consumeEnable: true,
+    consumeFromMinEnable: true,
+    consumeBroadcastEnable: true,
+    consumeMessageOrderly: false,
+    retryQueueNums: 1,
+    retryMaxTimes: 16,
+    brokerId: 0,
+    whichBrokerWhenConsumeSlowly: 1,
+    notifyConsumerIdsChangedEnable: true,
+    groupSysFlag: 0,
+    consumeTimeoutMinute: 15,
+    attributes: Object.freeze({}),
+  })
 
 /** The groups RocketMQ's SubscriptionGroupManager.init() puts in every broker's table. */
 const INITIAL_GROUPS = [
@@ -98,7 +100,7 @@ const INITIAL_GROUPS = [
   CID_SYS_RMQ_TRANS,
 ]
 
-const GROUP_FIELDS: ReadonlySet<string> = new Set([...Object.keys(DEFAULTS), 'groupName'])
+const GROUP_FIELDS: ReadonlySet<string> = new Set([...Object.keys(SUBSCRIPTION_GROUP_DEFAULTS), 'groupName'])
 const BOOLEAN_FIELDS = [
   'consumeEnable',
   'consumeFromMinEnable',
@@ -213,7 +215,7 @@ export class SubscriptionGroupManager extends VersionedConfigTable<SubscriptionG
     let changed = false
     for (const groupName of INITIAL_GROUPS) {
       if (this.table.has(groupName)) continue
-      this.table.set(groupName, freezeGroupConfig({ ...DEFAULTS, groupName }))
+      this.table.set(groupName, freezeGroupConfig({ ...SUBSCRIPTION_GROUP_DEFAULTS, groupName }))
       changed = true
     }
     if (changed) this.bumpVersionAndPersist()
@@ -238,7 +240,7 @@ export class SubscriptionGroupManager extends VersionedConfigTable<SubscriptionG
       this.log(`cannot create group ${group}: the broker already has ${SUBSCRIPTION_GROUP_COUNT_MAX} groups`)
       return undefined
     }
-    const config = freezeGroupConfig({ ...DEFAULTS, groupName: group })
+    const config = freezeGroupConfig({ ...SUBSCRIPTION_GROUP_DEFAULTS, groupName: group })
     this.commit(group, config)
     return config
   }
@@ -255,7 +257,11 @@ export class SubscriptionGroupManager extends VersionedConfigTable<SubscriptionG
     }
     const name = input.groupName
     const existing = this.table.get(name)
-    const candidate: Record<string, unknown> = { ...DEFAULTS, ...existing, groupName: name }
+    const candidate: Record<string, unknown> = {
+      ...SUBSCRIPTION_GROUP_DEFAULTS,
+      ...existing,
+      groupName: name,
+    }
     for (const [key, value] of Object.entries(input)) if (value !== undefined) candidate[key] = value
     const problem = checkGroupConfig(candidate)
     if (problem)
@@ -304,7 +310,7 @@ export class SubscriptionGroupManager extends VersionedConfigTable<SubscriptionG
 
   protected decodeEntry(key: string, entry: unknown): SubscriptionGroupConfig | string {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'not an object'
-    const candidate: Record<string, unknown> = { ...DEFAULTS, groupName: key }
+    const candidate: Record<string, unknown> = { ...SUBSCRIPTION_GROUP_DEFAULTS, groupName: key }
     // Unknown properties (groupRetryPolicy, subscriptionDataSet, newer fields) are ignored, as fastjson does.
     for (const [field, value] of Object.entries(entry)) {
       if (GROUP_FIELDS.has(field) && value !== null) candidate[field] = value

@@ -28,7 +28,8 @@ export const GROUP_NAME_LENGTH_MAX = 120
 /** Read or write queues of one topic. RocketMQ sets no bound; 1024 is the most its own topics use (BenchmarkTest). */
 export const TOPIC_QUEUE_NUMS_MAX = 1024
 
-const SYSTEM_TOPICS: ReadonlySet<string> = new Set([
+/** RocketMQ 4.9.4's TopicValidator.SYSTEM_TOPIC_SET (GET_SYSTEM_TOPIC_LIST_FROM_BROKER lists it as is). */
+export const TOPIC_VALIDATOR_SYSTEM_TOPICS: readonly string[] = [
   AUTO_CREATE_TOPIC_KEY_TOPIC,
   RMQ_SYS_SCHEDULE_TOPIC,
   RMQ_SYS_BENCHMARK_TOPIC,
@@ -38,8 +39,9 @@ const SYSTEM_TOPICS: ReadonlySet<string> = new Set([
   RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC,
   RMQ_SYS_SELF_TEST_TOPIC,
   RMQ_SYS_OFFSET_MOVED_EVENT,
-  'CHECKPOINT_TOPIC',
-])
+]
+
+const SYSTEM_TOPICS: ReadonlySet<string> = new Set([...TOPIC_VALIDATOR_SYSTEM_TOPICS, 'CHECKPOINT_TOPIC'])
 
 /** Topics a producer may never send to: the broker writes them itself. */
 const NOT_ALLOWED_SEND_TOPICS: ReadonlySet<string> = new Set([

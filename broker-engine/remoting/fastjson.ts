@@ -1,8 +1,6 @@
 // fastjson 1.x text, the JSON dialect of RocketMQ's Java bodies (PROTOCOL.md 2.10). A Java map whose keys are
 // not strings is written as non-standard JSON, e.g. `{0:"10.0.0.1:10911"}` or `{{"brokerName":"b",…}:249}`.
-// parseFastjson reads that dialect and standard JSON into plain values. toFastjson writes standard JSON with
-// sorted keys, which fastjson 1.x reads back into the same Java maps (quoted numbers, MessageQueues as
-// JSON-in-a-string).
+// parseFastjson reads that dialect and standard JSON into plain values; fastjson-writer.ts writes it.
 
 import type { MessageQueue } from '../client/rebalance/message-queue'
 
@@ -67,27 +65,9 @@ export function parseMessageQueueKey(key: string): MessageQueue | undefined {
   return { topic, brokerName, queueId }
 }
 
-/** The key fastjson writes for a MessageQueue (fields by name); quoted, Java reads it back as the queue. */
-export function messageQueueJsonKey(mq: MessageQueue): string {
-  return toFastjson({ brokerName: mq.brokerName, queueId: mq.queueId, topic: mq.topic })
-}
-
 /** Narrows a parsed value to an object (not null, not an array). */
 export function isFastjsonObject(value: FastjsonValue | undefined): value is FastjsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/**
- * Standard JSON for a Java peer: object properties sorted by name at every level (UTF-16 order, as Java's
- * String.compareTo and fastjson's bean output), otherwise what JSON.stringify writes, plus a bigint as its
- * digits so longs above 2^53 survive. Throws TypeError for a Map or Set (JSON.stringify would silently write
- * `{}`) and for a value with no JSON form (undefined, a function), RangeError beyond FASTJSON_DEPTH_MAX
- * levels (or a cycle).
- */
-export function toFastjson(value: unknown): string {
-  const text = writeValue(value, 0)
-  if (text === undefined) throw new TypeError(`toFastjson: a ${typeof value} has no JSON form`)
-  return text
 }
 
 const INT32_MIN = -0x80000000
@@ -368,48 +348,4 @@ function parseOrUndefined(text: string): FastjsonValue | undefined {
     if (err instanceof FastjsonSyntaxError) return undefined
     throw err
   }
-}
-
-/** undefined where JSON.stringify leaves a value out (as a property) or writes null (in an array). */
-function writeValue(value: unknown, depth: number): string | undefined {
-  const toJSON =
-    typeof value === 'object' && value !== null ? (value as { toJSON?: unknown }).toJSON : undefined
-  if (typeof toJSON === 'function') value = (toJSON as (this: unknown) => unknown).call(value)
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value)
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null'
-    case 'boolean':
-      return value ? 'true' : 'false'
-    case 'bigint':
-      return value.toString()
-    case 'object':
-      return value === null ? 'null' : writeContainer(value, depth + 1)
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return undefined
-  }
-}
-
-function writeContainer(value: object, depth: number): string {
-  if (depth > FASTJSON_DEPTH_MAX)
-    throw new RangeError(`toFastjson: more than ${FASTJSON_DEPTH_MAX} levels of nesting (a cycle?)`)
-  if (value instanceof Map || value instanceof Set)
-    throw new TypeError('toFastjson: convert a Map or Set to a plain object or array first')
-  if (Array.isArray(value)) {
-    let out = '['
-    for (let i = 0; i < value.length; i++)
-      out += (i === 0 ? '' : ',') + (writeValue(value[i], depth) ?? 'null')
-    return out + ']'
-  }
-  const record = value as Record<string, unknown>
-  let out = '{'
-  // Default sort compares UTF-16 units, like Java; Object.keys alone would put integer-like keys first.
-  for (const key of Object.keys(record).sort()) {
-    const text = writeValue(record[key], depth)
-    if (text !== undefined) out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + text
-  }
-  return out + '}'
 }

@@ -5,13 +5,7 @@
 
 import type { Socket } from 'node:net'
 import { FrameDecoder, encodeCommand } from './frame-codec'
-import {
-  FLAG_ONEWAY,
-  createResponse,
-  isOneway,
-  isResponse,
-  type RemotingCommand,
-} from './remoting-command'
+import { FLAG_ONEWAY, createResponse, isOneway, isResponse, type RemotingCommand } from './remoting-command'
 import { RESPONSE_CODE } from './remoting-codes'
 import { DEFAULT_REMOTING_LIMITS, type RemotingLimits } from './remoting-limits'
 

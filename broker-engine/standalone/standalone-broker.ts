@@ -7,8 +7,8 @@ import type { Clock } from '../common/clock'
 import { EmbeddedCluster } from '../cluster/embedded-cluster'
 import { registerBrokerAdminProcessors } from '../remoting/broker/admin/admin-processors'
 import { registerBrokerProcessors } from '../remoting/broker/broker-processors'
-import { registerNameServerProcessors } from '../remoting/namesrv-processor'
-import { NameServerRemoteLink } from '../remoting/namesrv-remote-link'
+import { registerNameServerProcessors } from '../remoting/namesrv/namesrv-processor'
+import { NameServerRemoteLink } from '../remoting/namesrv/namesrv-remote-link'
 import { RemotingServer } from '../remoting/remoting-server'
 
 export interface StandaloneBrokerOptions {
@@ -59,6 +59,7 @@ export async function startStandaloneBroker(opts: StandaloneBrokerOptions): Prom
       log,
       clock: opts.clock,
       clientChannels: clientSide,
+      updateBrokerConfig: (changes) => broker.updateRuntimeConfig(changes),
     })
     if (opts.namesrvPort !== false) {
       namesrvServer = new RemotingServer({ host, port: opts.namesrvPort, log })

@@ -2,63 +2,17 @@
 // loopback by this process: sync send round trip, send throughput at several connection × in-flight shapes
 // (our own remoting client and ali-ons), pull throughput, and the frame codec's own MB/s.
 
-import { spawn, type ChildProcess } from 'node:child_process'
-import fs from 'node:fs'
 import { createRequire } from 'node:module'
-import path from 'node:path'
 import { FrameDecoder, encodeCommand } from '../../broker-engine/remoting/frame-codec'
 import { createRequest, type RemotingCommand } from '../../broker-engine/remoting/remoting-command'
 import { REQUEST_CODE } from '../../broker-engine/remoting/remoting-codes'
 import { RemotingClient } from '../../broker-engine/remoting/remoting-client'
+import { startBrokerChild } from '../lib/cluster/broker-child'
+import { pullNowHeader } from '../helpers/pull-header'
 import { percentile, result, type BenchResult } from './bench-kit'
 
 const TOPIC = 'RemotingBench'
 const BODY = Buffer.alloc(1024, 0x72)
-
-interface BrokerChild {
-  readonly child: ChildProcess
-  readonly namesrvAddr: string
-  readonly brokerAddr: string
-  stop(): Promise<void>
-}
-
-/** Starts `npm run broker`'s entry with a temp store and free ports; resolves on its READY line. */
-export async function startBrokerChild(dir: string): Promise<BrokerChild> {
-  fs.mkdirSync(dir, { recursive: true })
-  const conf = path.join(dir, 'broker.conf')
-  fs.writeFileSync(
-    conf,
-    [
-      `storePathRootDir=${path.join(dir, 'store')}`,
-      'listenPort=0',
-      'namesrvListenPort=0',
-      'flushDiskType=ASYNC_FLUSH',
-    ].join('\n'),
-  )
-  const child = spawn(process.execPath, ['--import', 'tsx', 'broker-engine/standalone/main.ts', '-c', conf], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const ready = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const line = out.split('\n').find((l) => l.startsWith('READY '))
-      if (line) resolve(line)
-    })
-    child.once('exit', (code) => reject(new Error(`broker exited with ${code} before READY`)))
-  })
-  const field = (name: string) => ready.match(new RegExp(`${name}=(\\S+)`))?.[1] ?? ''
-  return {
-    child,
-    namesrvAddr: field('namesrv'),
-    brokerAddr: field('broker'),
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
-  }
-}
 
 function sendRequest(i: number): RemotingCommand {
   return createRequest(REQUEST_CODE.SEND_MESSAGE_V2, {
@@ -124,19 +78,7 @@ export async function pullAll(brokerAddr: string): Promise<{ rate: number; messa
           const response = await c.invoke(
             brokerAddr,
             createRequest(REQUEST_CODE.PULL_MESSAGE, {
-              extFields: {
-                consumerGroup: 'bench-pull-cg',
-                topic: TOPIC,
-                queueId: String(queueId),
-                queueOffset: String(offset),
-                maxMsgNums: '32',
-                sysFlag: '4',
-                commitOffset: '0',
-                suspendTimeoutMillis: '0',
-                subscription: '*',
-                subVersion: '0',
-                expressionType: 'TAG',
-              },
+              extFields: pullNowHeader('bench-pull-cg', TOPIC, queueId, offset),
             }),
             10_000,
           )
@@ -231,7 +173,7 @@ function codecThroughput(count: number): number {
 export async function remotingBenchmarks(root: string, quick: boolean): Promise<BenchResult[]> {
   const out: BenchResult[] = []
   out.push(result('remoting.codec.sendV2.1KiB', codecThroughput(quick ? 50_000 : 200_000), 'MiB/s'))
-  const broker = await startBrokerChild(path.join(root, 'remoting'))
+  const broker = await startBrokerChild({ parentDir: root })
   try {
     // Warm-up on both sides (topic creation, JIT of the codec and send path), as any throughput run does.
     await sendLoad(broker.brokerAddr, 16, 16, 30_000)
@@ -276,6 +218,9 @@ export async function remotingBenchmarks(root: string, quick: boolean): Promise<
     )
     const pulled = await pullAll(broker.brokerAddr)
     out.push(result('remoting.pull.1KiB', pulled.rate, 'msgs/s'))
+  } catch (err) {
+    console.error(`npm run broker stderr:\n${broker.stderr()}`)
+    throw err
   } finally {
     await broker.stop()
   }

@@ -11,7 +11,10 @@ import { createResponse } from '../remoting-command'
 import type { RequestHandler } from '../remoting-connection'
 import type { ClientChannels, ClientIdentity } from './client-channels'
 import { parseHeartbeatData, type HeartbeatData } from './request-bodies'
-import { errorResponse, guarded, optionalString, requiredString } from './request-fields'
+import { clientFields } from '../request-fields'
+import { errorResponse, guarded } from '../request-guard'
+
+const { optionalString, requiredNonEmpty } = clientFields
 
 export function createHeartbeatProcessor(
   broker: BrokerController,
@@ -70,7 +73,7 @@ function checkNames(data: HeartbeatData): string | undefined {
 
 export function createUnregisterClientProcessor(channels: ClientChannels): RequestHandler {
   return guarded((request, connection) => {
-    const clientId = requiredString(request, 'clientID')
+    const clientId = requiredNonEmpty(request, 'clientID')
     channels.unregister(
       connection,
       clientId,

@@ -5,29 +5,24 @@
 import type { BrokerController } from '../../broker/broker-controller'
 import type { SendBackResult } from '../../broker/consumer-send-back'
 import { isWritable } from '../../broker/topic-config-manager'
-import { toFastjson } from '../fastjson'
+import { toFastjson } from '../fastjson-writer'
 import { REQUEST_CODE, RESPONSE_CODE } from '../remoting-codes'
 import { createResponse, type RemotingCommand } from '../remoting-command'
 import type { RequestHandler } from '../remoting-connection'
 import { parseCheckClientExpressionType, parseLockBatchBody } from './request-bodies'
-import {
-  errorResponse,
-  guarded,
-  optionalBoolean,
-  optionalInt32,
-  optionalString,
-  requiredInt32,
-  requiredLong,
-  requiredString,
-} from './request-fields'
+import { clientFields } from '../request-fields'
+import { errorResponse, guarded } from '../request-guard'
 import { VERSION_V3_4_9 } from './send-processor'
+
+const { optionalBoolean, optionalInt32, optionalString, requiredInt32, requiredLong, requiredNonEmpty } =
+  clientFields
 
 export function consumerManageProcessors(broker: BrokerController): [number, RequestHandler][] {
   const store = broker.store
   const offsetAnswer = (request: RemotingCommand, offset: number): RemotingCommand =>
     createResponse(request, RESPONSE_CODE.SUCCESS, { extFields: { offset: String(offset) } })
   const queueOf = (request: RemotingCommand): { topic: string; queueId: number } => ({
-    topic: requiredString(request, 'topic'),
+    topic: requiredNonEmpty(request, 'topic'),
     queueId: requiredInt32(request, 'queueId'),
   })
 
@@ -35,7 +30,7 @@ export function consumerManageProcessors(broker: BrokerController): [number, Req
     [
       REQUEST_CODE.QUERY_CONSUMER_OFFSET,
       (request) => {
-        const group = requiredString(request, 'consumerGroup')
+        const group = requiredNonEmpty(request, 'consumerGroup')
         const { topic, queueId } = queueOf(request)
         const stored = broker.offsets.queryOffset(group, topic, queueId)
         if (stored >= 0) return offsetAnswer(request, stored)
@@ -55,7 +50,7 @@ export function consumerManageProcessors(broker: BrokerController): [number, Req
     [
       REQUEST_CODE.UPDATE_CONSUMER_OFFSET,
       (request) => {
-        const group = requiredString(request, 'consumerGroup')
+        const group = requiredNonEmpty(request, 'consumerGroup')
         const { topic, queueId } = queueOf(request)
         const stored = broker.commitOffset(group, topic, queueId, requiredLong(request, 'commitOffset'))
         // RocketMQ 5 answers a commit it ignores (an offset reset awaits the queue's next pull) with this remark.
@@ -106,7 +101,7 @@ export function consumerManageProcessors(broker: BrokerController): [number, Req
     [
       REQUEST_CODE.GET_CONSUMER_LIST_BY_GROUP,
       (request) => {
-        const group = requiredString(request, 'consumerGroup')
+        const group = requiredNonEmpty(request, 'consumerGroup')
         const consumerIdList = broker.clients.consumerIds(group)
         if (consumerIdList.length === 0)
           return errorResponse(request, RESPONSE_CODE.SYSTEM_ERROR, `no consumer for this group, ${group}`)
@@ -144,7 +139,7 @@ export function consumerManageProcessors(broker: BrokerController): [number, Req
     [
       REQUEST_CODE.CONSUMER_SEND_MSG_BACK,
       (request) => {
-        const group = requiredString(request, 'group')
+        const group = requiredNonEmpty(request, 'group')
         const commitLogOffset = requiredLong(request, 'offset')
         const delayLevel = optionalInt32(request, 'delayLevel') ?? 0
         const maxReconsumeTimes = optionalInt32(request, 'maxReconsumeTimes')

@@ -6,14 +6,10 @@ import type { EndTransactionResult, TransactionState } from '../../broker/transa
 import { RESPONSE_CODE } from '../remoting-codes'
 import { createResponse, type RemotingCommand } from '../remoting-command'
 import type { RequestHandler } from '../remoting-connection'
-import {
-  errorResponse,
-  guarded,
-  optionalBoolean,
-  requiredInt32,
-  requiredLong,
-  requiredString,
-} from './request-fields'
+import { clientFields } from '../request-fields'
+import { errorResponse, guarded } from '../request-guard'
+
+const { optionalBoolean, requiredInt32, requiredLong, requiredNonEmpty } = clientFields
 
 /** MessageSysFlag transaction types as END_TRANSACTION's commitOrRollback carries them. */
 const STATES: ReadonlyMap<number, TransactionState> = new Map([
@@ -24,7 +20,7 @@ const STATES: ReadonlyMap<number, TransactionState> = new Map([
 
 export function createEndTransactionProcessor(broker: BrokerController): RequestHandler {
   return guarded((request) => {
-    const producerGroup = requiredString(request, 'producerGroup')
+    const producerGroup = requiredNonEmpty(request, 'producerGroup')
     const tranStateTableOffset = requiredLong(request, 'tranStateTableOffset')
     const commitLogOffset = requiredLong(request, 'commitLogOffset')
     const commitOrRollback = requiredInt32(request, 'commitOrRollback')

@@ -9,16 +9,11 @@ import { EngineError } from '../../common/engine-error'
 import { RESPONSE_CODE } from '../remoting-codes'
 import { createResponse, type RemotingCommand } from '../remoting-command'
 import type { RequestHandler } from '../remoting-connection'
-import {
-  errorResponse,
-  guarded,
-  optionalInt32,
-  optionalLong,
-  optionalString,
-  requiredInt32,
-  requiredLong,
-  requiredString,
-} from './request-fields'
+import { clientFields } from '../request-fields'
+import { errorResponse, guarded } from '../request-guard'
+
+const { optionalInt32, optionalLong, optionalString, requiredInt32, requiredLong, requiredNonEmpty } =
+  clientFields
 
 /** PullSysFlag bits. */
 export const PULL_FLAG_COMMIT_OFFSET = 0x1
@@ -53,8 +48,8 @@ export function createPullProcessor(
   subscriptionOf: SubscriptionLookup,
 ): RequestHandler {
   return guarded((request) => {
-    const consumerGroup = requiredString(request, 'consumerGroup')
-    const topic = requiredString(request, 'topic')
+    const consumerGroup = requiredNonEmpty(request, 'consumerGroup')
+    const topic = requiredNonEmpty(request, 'topic')
     const queueId = requiredInt32(request, 'queueId')
     const queueOffset = requiredLong(request, 'queueOffset')
     const maxMsgNums = optionalInt32(request, 'maxMsgNums') ?? DEFAULT_MAX_MSG_NUMS

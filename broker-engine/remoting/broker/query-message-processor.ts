@@ -8,15 +8,10 @@ import { findProperty } from '../../store/message-properties'
 import { REQUEST_CODE, RESPONSE_CODE } from '../remoting-codes'
 import { createResponse } from '../remoting-command'
 import type { RequestHandler } from '../remoting-connection'
-import {
-  errorResponse,
-  guarded,
-  optionalInt32,
-  optionalLong,
-  optionalString,
-  requiredLong,
-  requiredString,
-} from './request-fields'
+import { clientFields } from '../request-fields'
+import { errorResponse, guarded } from '../request-guard'
+
+const { optionalInt32, optionalLong, optionalString, requiredLong, requiredNonEmpty } = clientFields
 
 /** RocketMQ's maxMsgsNumBatch: most messages one key query returns. */
 export const QUERY_MESSAGE_MAX_NUM = 64
@@ -27,8 +22,8 @@ export function queryMessageProcessors(broker: BrokerController): [number, Reque
     [
       REQUEST_CODE.QUERY_MESSAGE,
       (request) => {
-        const topic = requiredString(request, 'topic')
-        const key = requiredString(request, 'key')
+        const topic = requiredNonEmpty(request, 'topic')
+        const key = requiredNonEmpty(request, 'key')
         const uniqueKeyQuery = optionalString(request, '_UNIQUE_KEY_QUERY') === 'true'
         const maxNum = uniqueKeyQuery
           ? broker.config.defaultQueryMaxNum

@@ -9,9 +9,9 @@ import { findProperty } from '../../store/message-properties'
 import { PROPERTY_TRANSACTION_PREPARED } from '../../broker/transaction-service'
 import { RESPONSE_CODE } from '../remoting-codes'
 import type { RemotingCommand } from '../remoting-command'
-import { errorResponse } from './request-fields'
+import { errorResponse } from '../request-guard'
 import type { SendRequest } from './send-processor'
-import { batchResponse, checkTopic } from './send-response'
+import { batchResponse } from './send-response'
 
 /** Messages in one batch (the BrokerController's limit for sendBatch). */
 export const BATCH_MESSAGES_MAX = 1024
@@ -52,14 +52,12 @@ export function decodeBatchBody(body: Buffer, messagesMax = BATCH_MESSAGES_MAX):
   return out.length > 0 ? out : 'the batch holds no messages'
 }
 
+/** A batch whose topic the caller checked (send-processor.ts), and whose queue it picked when one was asked for. */
 export function sendBatch(
   broker: BrokerController,
   request: RemotingCommand,
   send: SendRequest,
 ): RemotingCommand | Promise<RemotingCommand> {
-  const config = broker.topics.get(send.topic)
-  const refusal = checkTopic(request, send.topic, config)
-  if (refusal) return refusal
   const illegal = (reason: string): RemotingCommand =>
     errorResponse(request, RESPONSE_CODE.MESSAGE_ILLEGAL, reason)
   if (send.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX))
@@ -77,7 +75,8 @@ export function sendBatch(
     if (m.body.length === 0 || m.body.length > maxMessageSize)
       return illegal(`a message body in the batch is empty or larger than maxMessageSize ${maxMessageSize}`)
   }
-  const queueId = send.queueId >= 0 ? send.queueId : Math.floor(Math.random() * (config?.writeQueueNums ?? 1))
+  // The caller picked a queue of an existing topic; one the batch creates is written to its first queue.
+  const queueId = Math.max(0, send.queueId)
   // BrokerController.sendBatch takes one flag for the whole batch; the encoding carries one per message, so the
   // messages go through sendMessage one by one (same turn, same queue: consecutive offsets).
   const puts = messages.map((m) =>

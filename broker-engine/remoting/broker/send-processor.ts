@@ -5,6 +5,7 @@
 
 import type { BrokerController, SendMessageRequest } from '../../broker/broker-controller'
 import { editProperties } from '../../broker/message-rewrite'
+import type { TopicConfig } from '../../broker/topic-config-manager'
 import { dlqTopicOf, RETRY_GROUP_TOPIC_PREFIX } from '../../broker/topic-validator'
 import {
   PROPERTY_DELAY_TIME_LEVEL,
@@ -17,19 +18,13 @@ import { REQUEST_CODE, RESPONSE_CODE } from '../remoting-codes'
 import type { RemotingCommand } from '../remoting-command'
 import type { RemotingConnection, RequestHandler } from '../remoting-connection'
 import { peerHostOf } from './peer-host'
-import {
-  errorResponse,
-  guarded,
-  optionalBoolean,
-  optionalInt32,
-  optionalLong,
-  optionalString,
-  RequestFieldError,
-  requiredInt32,
-  requiredString,
-} from './request-fields'
+import { clientFields, RequestError } from '../request-fields'
+import { errorResponse, guardedSync } from '../request-guard'
 import { sendBatch } from './send-batch'
 import { checkTopic, sendResponse } from './send-response'
+
+const { optionalBoolean, optionalInt32, optionalLong, optionalString, requiredInt32, requiredNonEmpty } =
+  clientFields
 
 /** SendMessageRequestHeader field names: V1 spells them out, V2 (codes 310 and 320) uses one letter each. */
 interface SendFieldNames {
@@ -97,11 +92,19 @@ export interface SendRequest extends SendMessageRequest {
 
 export function createSendProcessor(broker: BrokerController): RequestHandler {
   const clusterName = broker.config.brokerClusterName
-  return guarded((request, connection) => {
+  // A send's promise never rejects with a refusal (BrokerController.sendMessage resolves each one as a value),
+  // so only thrown header errors need answering: no catch handler per message.
+  return guardedSync((request, connection) => {
     const send = readSendRequest(request, connection)
+    const config = broker.topics.get(send.topic)
+    const refusal = checkTopic(request, send.topic, config)
+    if (refusal) return refusal
+    // The answer names the queue the send was addressed to (or the one picked for it), as RocketMQ's queueIdInt
+    // does, even when the record is parked elsewhere (a delay level, a half message, a DLQ redirect).
+    if (send.queueId < 0 && config) send.queueId = Math.floor(Math.random() * config.writeQueueNums)
     if (request.code === REQUEST_CODE.SEND_BATCH_MESSAGE || send.batch)
       return sendBatch(broker, request, send)
-    return sendOne(broker, request, send, clusterName)
+    return sendOne(broker, request, send, config, clusterName)
   })
 }
 
@@ -112,10 +115,10 @@ function labelOf(names: SendFieldNames, name: string): string | undefined {
 function readSendRequest(request: RemotingCommand, connection: RemotingConnection): SendRequest {
   const n = request.code === REQUEST_CODE.SEND_MESSAGE ? V1_NAMES : V2_NAMES
   if (!request.body || request.body.length === 0)
-    throw new RequestFieldError('the message body is missing', RESPONSE_CODE.MESSAGE_ILLEGAL)
+    throw new RequestError('the message body is missing', RESPONSE_CODE.MESSAGE_ILLEGAL)
   return {
     producerGroup: optionalString(request, n.producerGroup),
-    topic: requiredString(request, n.topic, labelOf(n, n.topic)),
+    topic: requiredNonEmpty(request, n.topic, labelOf(n, n.topic)),
     defaultTopic: optionalString(request, n.defaultTopic),
     defaultTopicQueueNums: optionalInt32(
       request,
@@ -136,18 +139,14 @@ function readSendRequest(request: RemotingCommand, connection: RemotingConnectio
   }
 }
 
+/** One message; `config` is the topic's (undefined for a topic the send may create from TBW102). */
 function sendOne(
   broker: BrokerController,
   request: RemotingCommand,
   send: SendRequest,
+  config: TopicConfig | undefined,
   clusterName: string,
 ): RemotingCommand | Promise<RemotingCommand> {
-  const config = broker.topics.get(send.topic)
-  const refusal = checkTopic(request, send.topic, config)
-  if (refusal) return refusal
-  // The answer names the queue the send was addressed to (or the one picked for it), as RocketMQ's queueIdInt
-  // does, even when the record is parked elsewhere (a delay level, a half message, a DLQ redirect).
-  if (send.queueId < 0 && config) send.queueId = Math.floor(Math.random() * config.writeQueueNums)
   const queueId = send.queueId
   // Clients only ever mark a half message; commit and rollback types are the broker's to set.
   if ((send.sysFlag & SYSFLAG_TRANSACTION_TYPE_MASK) !== SYSFLAG_TRANSACTION_PREPARED_TYPE) {

@@ -8,7 +8,7 @@ import { isNotAllowedSendTopic, validateTopicName } from '../../broker/topic-val
 import { TRANS_HALF_TOPIC } from '../../broker/transaction-service'
 import { RESPONSE_CODE } from '../remoting-codes'
 import { createResponse, type RemotingCommand } from '../remoting-command'
-import { errorResponse } from './request-fields'
+import { errorResponse } from '../request-guard'
 
 /** The broker's region and trace switch, always echoed in send responses (the Java client reads both). */
 const MSG_REGION = 'DefaultRegion'

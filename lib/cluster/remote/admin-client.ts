@@ -3,22 +3,24 @@
 // that mean an expected outcome (no such topic, group offline, ...) into values. Any other code throws.
 import 'server-only'
 import {
+  AUTO_CREATE_TOPIC_KEY_TOPIC,
   parseJavaProperties,
+  parseMessageQueueKey,
   REQUEST_CODE,
   RESPONSE_CODE,
+  SUBSCRIPTION_GROUP_DEFAULTS,
+  toFastjson,
+  TOOLS_CONSUMER_GROUP,
   type DecodedMessage,
   type RemotingCommand,
+  type SubscriptionGroupConfig,
 } from '@/broker-engine/index'
+import type { QueueConsumeProgress } from '@/lib/cluster/gateway'
 import { ObjectReader, type BodySource } from './body-reader'
-import { parseMessageQueueKey, toFastjson } from '@/broker-engine/index'
 import { decodeRemoteRecords } from './record-decoder'
 import { badResponse, responseError } from './remote-error'
 import type { CallOptions, RemoteTransport } from './remote-transport'
 
-/** The auto-create key topic every Java client names as `defaultTopic`. */
-export const AUTO_CREATE_TOPIC_KEY = 'TBW102'
-/** The consumer group mqadmin pulls with when it reads a queue (printMsgByQueue). */
-export const TOOLS_CONSUMER_GROUP = 'TOOLS_CONSUMER'
 /** Pull sysFlag SUBSCRIPTION only: no commit, no suspend (PROTOCOL.md 2.4). */
 const PULL_SYSFLAG_SUBSCRIPTION = 4
 /** The broker serves at most 32 messages per pull from memory. */
@@ -247,7 +249,8 @@ export async function updateAndCreateTopic(
   const code = REQUEST_CODE.UPDATE_AND_CREATE_TOPIC
   const extFields: Record<string, string> = {
     topic: cfg.topic,
-    defaultTopic: AUTO_CREATE_TOPIC_KEY,
+    // Every Java client names the auto-create key topic as defaultTopic.
+    defaultTopic: AUTO_CREATE_TOPIC_KEY_TOPIC,
     readQueueNums: S(cfg.readQueueNums),
     writeQueueNums: S(cfg.writeQueueNums),
     perm: S(cfg.perm),
@@ -310,32 +313,37 @@ export async function queryTopicConsumeByWho(
 // ---------------------------------------------------------------------------------------------------------------
 // Broker: subscription groups
 
-export interface WireSubscriptionGroup {
-  readonly groupName: string
-  readonly consumeEnable: boolean
-  readonly consumeFromMinEnable: boolean
-  readonly consumeBroadcastEnable: boolean
-  readonly consumeMessageOrderly: boolean
-  readonly retryQueueNums: number
-  readonly retryMaxTimes: number
-  readonly brokerId: number
-  readonly whichBrokerWhenConsumeSlowly: number
-  readonly notifyConsumerIdsChangedEnable: boolean
-}
+/** The SubscriptionGroupConfig fields the console reads and writes. */
+const WIRE_GROUP_FIELDS = [
+  'consumeEnable',
+  'consumeFromMinEnable',
+  'consumeBroadcastEnable',
+  'consumeMessageOrderly',
+  'retryQueueNums',
+  'retryMaxTimes',
+  'brokerId',
+  'whichBrokerWhenConsumeSlowly',
+  'notifyConsumerIdsChangedEnable',
+] as const
+
+export type WireSubscriptionGroup = Pick<
+  SubscriptionGroupConfig,
+  'groupName' | (typeof WIRE_GROUP_FIELDS)[number]
+>
+
+/** RocketMQ's defaults of those fields (the engine's), for a body or a new group that leaves one out. */
+export const WIRE_GROUP_DEFAULTS = Object.fromEntries(
+  WIRE_GROUP_FIELDS.map((field) => [field, SUBSCRIPTION_GROUP_DEFAULTS[field]]),
+) as Omit<WireSubscriptionGroup, 'groupName'>
 
 function readSubscriptionGroup(entry: ObjectReader, fallbackName: string): WireSubscriptionGroup {
-  return {
-    groupName: entry.optionalString('groupName') ?? fallbackName,
-    consumeEnable: entry.boolean('consumeEnable', true),
-    consumeFromMinEnable: entry.boolean('consumeFromMinEnable', true),
-    consumeBroadcastEnable: entry.boolean('consumeBroadcastEnable', true),
-    consumeMessageOrderly: entry.boolean('consumeMessageOrderly', false),
-    retryQueueNums: entry.number('retryQueueNums', 1),
-    retryMaxTimes: entry.number('retryMaxTimes', 16),
-    brokerId: entry.number('brokerId', 0),
-    whichBrokerWhenConsumeSlowly: entry.number('whichBrokerWhenConsumeSlowly', 1),
-    notifyConsumerIdsChangedEnable: entry.boolean('notifyConsumerIdsChangedEnable', true),
+  const group: Record<string, unknown> = { groupName: entry.optionalString('groupName') ?? fallbackName }
+  for (const field of WIRE_GROUP_FIELDS) {
+    const fallback = WIRE_GROUP_DEFAULTS[field]
+    group[field] =
+      typeof fallback === 'boolean' ? entry.boolean(field, fallback) : entry.number(field, fallback)
   }
+  return group as WireSubscriptionGroup
 }
 
 /** GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201): the broker's whole group table. */
@@ -392,15 +400,8 @@ export async function deleteSubscriptionGroup(
 // ---------------------------------------------------------------------------------------------------------------
 // Broker: consume progress and connections
 
-export interface WireQueueProgress {
-  readonly topic: string
-  readonly brokerName: string
-  readonly queueId: number
-  readonly brokerOffset: number
-  readonly consumerOffset: number
-  readonly pullOffset: number | undefined
-  readonly lastTimestampMs: number
-}
+/** One queue of GET_CONSUME_STATS as the broker reports it: the gateway's progress without the derived lag. */
+export type WireQueueProgress = Omit<QueueConsumeProgress, 'lag'>
 
 export interface WireConsumeStats {
   readonly consumeTps: number
@@ -803,7 +804,7 @@ export async function sendMessageV2(
     extFields: {
       a: send.producerGroup,
       b: send.topic,
-      c: AUTO_CREATE_TOPIC_KEY,
+      c: AUTO_CREATE_TOPIC_KEY_TOPIC,
       d: '4',
       e: S(send.queueId),
       f: S(send.sysFlag ?? 0),

@@ -32,6 +32,7 @@ import {
   getProducerConnectionList,
   getSubscriptionGroupConfig,
   updateAndCreateSubscriptionGroup,
+  WIRE_GROUP_DEFAULTS,
   type WireConsumeStats,
   type WireQueueProgress,
   type WireSubscriptionGroup,
@@ -40,19 +41,6 @@ import { fanOut, mastersOf, partial, requireSome } from './fan-out'
 import type { RemoteContext } from './remote-context'
 import { isRemoteClusterError } from './remote-error'
 import { mutateEach, mutationTargets } from './topic-admin'
-
-/** RocketMQ's SubscriptionGroupConfig defaults, for a group created without every field. */
-const GROUP_DEFAULTS: Omit<WireSubscriptionGroup, 'groupName'> = {
-  consumeEnable: true,
-  consumeFromMinEnable: true,
-  consumeBroadcastEnable: true,
-  consumeMessageOrderly: false,
-  retryQueueNums: 1,
-  retryMaxTimes: 16,
-  brokerId: 0,
-  whichBrokerWhenConsumeSlowly: 1,
-  notifyConsumerIdsChangedEnable: true,
-}
 
 function mergeFailures(...lists: readonly (readonly BrokerFailure[])[]): BrokerFailure[] {
   const out: BrokerFailure[] = []
@@ -277,7 +265,7 @@ export async function createOrUpdateConsumerGroup(
   return mutateEach(targets, async (m) => {
     const current = await groupConfigOn(ctx, m.addr, input.group)
     const config: WireSubscriptionGroup = {
-      ...GROUP_DEFAULTS,
+      ...WIRE_GROUP_DEFAULTS,
       ...current,
       groupName: input.group,
       ...(input.consumeEnable !== undefined ? { consumeEnable: input.consumeEnable } : {}),

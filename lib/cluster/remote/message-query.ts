@@ -16,7 +16,7 @@ import { BODY_BYTES_DEFAULT, SCAN_MAX_DEFAULT } from '@/lib/cluster/gateway-sche
 import { queryMessage, viewMessageById, type WireClusterInfo } from './admin-client'
 import { fanOut, partial, readNodesOfRoute, requireSome } from './fan-out'
 import {
-  compareByStoreTime,
+  compareReadByStoreTime,
   hostText,
   keysOf,
   readMessage,
@@ -94,16 +94,7 @@ export async function queryByUniqKey(
 function dedupe(messages: readonly ReadMessage[]): ReadMessage[] {
   const seen = new Map<string, ReadMessage>()
   for (const m of messages) seen.set(m.msgId, m)
-  return [...seen.values()].sort((a, b) => compareByStoreTime(viewKeyOf(a), viewKeyOf(b)))
-}
-
-function viewKeyOf(m: ReadMessage) {
-  return {
-    storeTimestampMs: m.record.storeTimestampMs,
-    brokerName: m.brokerName,
-    queueId: m.record.queueId,
-    queueOffset: m.record.queueOffset,
-  }
+  return [...seen.values()].sort(compareReadByStoreTime)
 }
 
 /**

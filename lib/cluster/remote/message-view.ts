@@ -138,3 +138,17 @@ export function compareByStoreTime(
     a.queueOffset - b.queueOffset
   )
 }
+
+/** compareByStoreTime for messages as read from a broker, before they become MessageViews. */
+export function compareReadByStoreTime(a: ReadMessage, b: ReadMessage): number {
+  return compareByStoreTime(storeOrderKeyOf(a), storeOrderKeyOf(b))
+}
+
+function storeOrderKeyOf(m: ReadMessage): Parameters<typeof compareByStoreTime>[0] {
+  return {
+    storeTimestampMs: m.record.storeTimestampMs,
+    brokerName: m.brokerName,
+    queueId: m.record.queueId,
+    queueOffset: m.record.queueOffset,
+  }
+}

@@ -5,25 +5,18 @@
 // is spent. The cursor holds each unfinished queue's next offset, so the next page continues exactly there.
 import 'server-only'
 import zlib from 'node:zlib'
-import type { BrokerFailure, MessageFilter, PartialResult } from '@/lib/cluster/gateway'
+import type { BrokerFailure, PartialResult, TimeRangeQuery } from '@/lib/cluster/gateway'
 import { getTopicStatsInfo, searchOffsetByTimestamp } from './admin-client'
 import { fanOut, orphanFailures, partial, readNodesOfRoute, requireSome, type BrokerTarget } from './fan-out'
-import { compareByStoreTime, matchesFilter, readMessage, type ReadMessage } from './message-view'
+import { compareReadByStoreTime, matchesFilter, readMessage, type ReadMessage } from './message-view'
 import { QueueReader } from './queue-reader'
 import type { RemoteContext } from './remote-context'
 import { isRemoteClusterError, RemoteClusterError } from './remote-error'
 
 const CURSOR_VERSION = 1
 
-export interface ScanRequest {
-  readonly topic: string
-  readonly beginMs: number
-  readonly endMs: number
-  readonly pageSize: number
-  readonly cursor?: string
-  readonly filter?: MessageFilter
-  readonly scanMax: number
-}
+/** A TimeRangeQuery with its scan budget resolved; bodies are trimmed by the caller. */
+export type ScanRequest = Omit<TimeRangeQuery, 'scanMax' | 'bodyBytesMax'> & { readonly scanMax: number }
 
 export interface ScanPage {
   readonly messages: readonly ReadMessage[]
@@ -250,7 +243,7 @@ export async function scanTimeRange(
     let best: ScanQueue | undefined
     for (const q of queues) {
       const head = q.buffer[0]
-      if (head && (!best || compareByStoreTime(viewKey(head), viewKey(best.buffer[0]!)) < 0)) best = q
+      if (head && (!best || compareReadByStoreTime(head, best.buffer[0]!) < 0)) best = q
     }
     if (!best) break
     const message = best.buffer.shift()!
@@ -289,13 +282,4 @@ export async function scanTimeRange(
     { messages: out, nextCursor, scanned, scannedTotal: scannedBefore + scanned, totalInRange },
     failures,
   )
-}
-
-function viewKey(m: ReadMessage) {
-  return {
-    storeTimestampMs: m.record.storeTimestampMs,
-    brokerName: m.brokerName,
-    queueId: m.record.queueId,
-    queueOffset: m.record.queueOffset,
-  }
 }

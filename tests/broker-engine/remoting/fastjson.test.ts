@@ -9,13 +9,12 @@ import {
   FASTJSON_DEPTH_MAX,
   FastjsonSyntaxError,
   isFastjsonObject,
-  messageQueueJsonKey,
   parseFastjson,
   parseMessageQueueKey,
-  toFastjson,
   type FastjsonObject,
   type FastjsonValue,
 } from '../../../broker-engine/remoting/fastjson'
+import { messageQueueJsonKey, toFastjson } from '../../../broker-engine/remoting/fastjson-writer'
 import { seededRandom } from '../../helpers/seeded-random'
 
 const FIXTURE_DIR = fileURLToPath(new URL('../../fixtures/rocketmq-remoting/', import.meta.url))

@@ -2,6 +2,8 @@
 
 import fs from 'node:fs'
 import path from 'node:path'
+import { decodeFrame } from '../../../broker-engine/remoting/frame-codec'
+import type { RemotingCommand } from '../../../broker-engine/remoting/remoting-command'
 
 export const FIXTURE_DIR = path.resolve('tests/fixtures/rocketmq-remoting')
 
@@ -37,6 +39,12 @@ export function fixtureIndex(): FixtureExchange[] {
 
 export function fixtureFrame(file: string, kind: 'req' | 'res'): Buffer {
   return fs.readFileSync(path.join(FIXTURE_DIR, `${file}.${kind}.bin`))
+}
+
+/** A captured frame decoded (its 4-byte length prefix skipped). */
+export function fixtureCommand(file: string, kind: 'req' | 'res'): RemotingCommand {
+  const frame = fixtureFrame(file, kind)
+  return decodeFrame(frame, 4, frame.length)
 }
 
 export function hasFixtureFrame(file: string, kind: 'req' | 'res'): boolean {

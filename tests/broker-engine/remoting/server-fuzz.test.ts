@@ -33,6 +33,7 @@ import {
   type StandaloneBroker,
 } from '../../../broker-engine/standalone/standalone-broker'
 import { fixtureFrame, fixtureIndex } from './remoting-fixtures'
+import { pullNowHeader } from '../../helpers/pull-header'
 
 const SEED = process.env.FUZZ_SEED
   ? Number(process.env.FUZZ_SEED) >>> 0
@@ -767,19 +768,7 @@ async function watchRound(client: RemotingClient, b: StandaloneBroker, w: Watchd
   const pulled = await client.invoke(
     b.brokerAddr,
     createRequest(REQUEST_CODE.PULL_MESSAGE, {
-      extFields: {
-        consumerGroup: WATCH_GROUP,
-        topic: WATCH_TOPIC,
-        queueId: '0',
-        queueOffset: String(i),
-        maxMsgNums: '1',
-        sysFlag: '4',
-        commitOffset: '0',
-        suspendTimeoutMillis: '0',
-        subscription: '*',
-        subVersion: '0',
-        expressionType: 'TAG',
-      },
+      extFields: pullNowHeader(WATCH_GROUP, WATCH_TOPIC, 0, i, 1),
     }),
     5000,
   )

@@ -307,7 +307,7 @@ describe('mqdeck CLI against npm run broker', () => {
 
       expect(connection).toMatchObject({ code: 0, err: '' })
       const [members, subscriptions, settings] = connection.out.split('\n\n')
-      expect(rowWhere(members!, 'ClientId', member!.clientId)).toMatchObject({ Language: 'JAVA' })
+      expect(rowWhere(members!, 'ClientId', member.clientId)).toMatchObject({ Language: 'JAVA' })
       expect(rowWhere(subscriptions!, 'Topic', topic)).toEqual({ Topic: topic, Expression: '*', Type: 'TAG' })
       expect(fields(settings!)).toEqual({
         ConsumeType: 'CONSUME_PASSIVELY',
@@ -328,7 +328,7 @@ describe('mqdeck CLI against npm run broker', () => {
       expect(table(queues!).rows.reduce((sum, r) => sum + Number(r[5]), 0)).toBe(5)
       expect(fields(summary!)).toEqual({ 'Applied by': 'BROKER_RESET' })
     } finally {
-      await member?.close()
+      await member.close()
     }
     const lagging = await inProcess(['consumerProgress', '-g', group, '-t', topic])
     expect(fields(lagging.out).Lag).toBe('5')

@@ -1,6 +1,6 @@
 // `npm run broker`'s entry (broker-engine/standalone/main.ts) started as a child process for tests: a temp
 // broker.conf with free ports and a temp store, the READY line parsed, SIGTERM by PID on stop. Used by the
-// remote gateway conformance run and the CLI tests, which talk to it only over the wire.
+// remote gateway conformance run, the CLI tests and the remoting benchmark, which talk to it only over the wire.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -29,6 +29,8 @@ export interface BrokerChildOptions {
   readonly clusterName?: string
   /** Extra broker.conf lines ("key=value"). */
   readonly conf?: readonly string[]
+  /** Where the temp dir (broker.conf and store) is made; os.tmpdir() by default. */
+  readonly parentDir?: string
 }
 
 function waitForExit(child: ChildProcess): Promise<number | null> {
@@ -37,7 +39,7 @@ function waitForExit(child: ChildProcess): Promise<number | null> {
 }
 
 export async function startBrokerChild(options: BrokerChildOptions = {}): Promise<BrokerChild> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'mqdeck-broker-child-'))
+  const dir = await mkdtemp(path.join(options.parentDir ?? os.tmpdir(), 'mqdeck-broker-child-'))
   const storeDir = path.join(dir, 'store')
   const conf = path.join(dir, 'broker.conf')
   await writeFile(

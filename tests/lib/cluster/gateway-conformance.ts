@@ -7,8 +7,8 @@
 // offsets, as a consumer does) and `deadLetter` (move a message into a group's DLQ, as a consumer's failed
 // send-back does), and `online` (a consumer and a producer heartbeating). remoteHarness() (remote-harness.ts)
 // implements them over remoting for any broker; the embedded harness can use the engine's in-process clients.
-// A harness without them skips those cases, and one
-// whose broker does not honour delay levels leaves `delayLevel1Ms` unset and skips the delayed-message case.
+// The caller declares which of them its harness and brokers have (GatewayCapabilities), and the cases that need
+// a missing one are not registered at all: a run reports only cases that ran, never a skipped one.
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '@/lib/errors'
@@ -24,16 +24,27 @@ export interface GatewayHarness {
   /**
    * Registers a client as a member of consumer `group` (subscribed to `topic` with "*") and of `producerGroup`
    * on the topic's brokers, as a push consumer's and a producer's heartbeats do; close() unregisters it.
-   * Resolves undefined when the brokers take no client heartbeats.
    */
   online?(input: {
     group: string
     topic: string
     producerGroup: string
-  }): Promise<{ readonly clientId: string; close(): Promise<void> } | undefined>
-  /** The broker's delay of level 1 (messageDelayLevel's first entry), when it delivers delayed messages. */
-  readonly delayLevel1Ms?: number
+  }): Promise<{ readonly clientId: string; close(): Promise<void> }>
 }
+
+/** What the harness and its brokers can do beyond the gateway; each case that needs more is left out. */
+export interface GatewayCapabilities {
+  /** The harness has consume(). */
+  readonly consume: boolean
+  /** The harness has deadLetter(). */
+  readonly deadLetter: boolean
+  /** The harness has online() and the brokers take client heartbeats. */
+  readonly online: boolean
+  /** The brokers' delay of level 1 (messageDelayLevel's first entry), or undefined when they do not delay. */
+  readonly delayLevel1Ms: number | undefined
+}
+
+const HOOKS = ['consume', 'deadLetter', 'online'] as const
 
 /** Brokers build indexes and register routes asynchronously: retry a read until it passes or time runs out. */
 export async function eventually<T>(
@@ -69,15 +80,26 @@ async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
   return err as AppError
 }
 
-export function runGatewayConformance(name: string, makeGateway: () => Promise<GatewayHarness>): void {
+export function runGatewayConformance(
+  name: string,
+  makeGateway: () => Promise<GatewayHarness>,
+  capabilities: GatewayCapabilities,
+): void {
   describe(`ClusterGateway conformance: ${name}`, () => {
     let h: GatewayHarness
     const run = randomBytes(4).toString('hex')
     let serial = 0
     const unique = (prefix: string) => `${prefix}_${run}_${++serial}`
+    /** Registers a case only when the capabilities allow it (a test.skip would still count as skipped). */
+    const itWhen = (capable: boolean, title: string, fn: () => Promise<void>) => {
+      if (capable) it(title, fn)
+    }
 
     beforeAll(async () => {
       h = await makeGateway()
+      for (const hook of HOOKS)
+        if (capabilities[hook] && !h[hook])
+          throw new Error(`${name}: ${hook} is declared but the harness lacks it`)
     })
 
     afterAll(async () => {
@@ -434,216 +456,227 @@ export function runGatewayConformance(name: string, makeGateway: () => Promise<G
       expect(scannedPerCall.reduce((a, b) => a + b, 0)).toBe(5)
     })
 
-    it('delivers a delayed test message to its topic after the level’s delay', async (ctx) => {
-      if (h.delayLevel1Ms === undefined) return ctx.skip()
-      const delayMs = h.delayLevel1Ms
-      const topic = await freshTopic(1)
-      const key = unique('delayed')
-      const sentAtMs = Date.now()
-      const sent = await h.gateway.sendMessage({ topic, body: 'later', keys: [key], delayLevel: 1 })
-      expect(sent).toMatchObject({ status: 'SEND_OK', topic })
-      // Until the delay passes the message waits in SCHEDULE_TOPIC_XXXX (queue level − 1), its real topic kept.
-      const waiting = await h.gateway.viewMessage({ msgId: sent.msgId })
-      expect(waiting.data[0]).toMatchObject({
-        topic: 'SCHEDULE_TOPIC_XXXX',
-        queueId: 0,
-        uniqKey: sent.uniqKey,
-      })
-      expect(waiting.data[0]!.properties).toMatchObject({ REAL_TOPIC: topic, REAL_QID: '0', DELAY: '1' })
-      if (Date.now() - sentAtMs < delayMs / 2)
-        expect((await h.gateway.getTopicStats(topic)).data!.messageCount).toBe(0)
-
-      const arrived = await eventually(
-        () => h.gateway.queryMessagesByKey({ topic, key }),
-        (r) => r.data.length > 0,
-        delayMs + 15_000,
-      )
-      expect(arrived.data).toHaveLength(1)
-      const m = arrived.data[0]!
-      expect(m).toMatchObject({ topic, queueId: 0, queueOffset: 0, uniqKey: sent.uniqKey })
-      expect(m.msgId).not.toBe(sent.msgId)
-      expect(m.properties.DELAY).toBeUndefined()
-      expect(body(m)).toBe('later')
-      expect(m.storeTimestampMs - waiting.data[0]!.storeTimestampMs).toBeGreaterThanOrEqual(delayMs - 50)
-      expect((await h.gateway.getTopicStats(topic)).data!.messageCount).toBe(1)
-    })
-
-    it('reports a group’s consume stats, progress and delivery state before and after it consumed', async (ctx) => {
-      if (!h.consume) return ctx.skip()
-      const topic = await freshTopic(2)
-      const group = unique('conf_group')
-      const created = await h.gateway.createOrUpdateConsumerGroup({ group })
-      expect(created.partial).toBe(false)
-      const sent: SendOutcome[] = []
-      for (let i = 0; i < 3; i++)
-        sent.push(await h.gateway.sendMessage({ topic, body: `m${i}`, keys: [unique('k')] }))
-      const views = await Promise.all(sent.map(stored))
-      expect(await h.consume({ topic, group })).toBe(3)
-
-      const stats = await h.gateway.getConsumeStats(group, topic)
-      expect(stats.partial).toBe(false)
-      expect(stats.data).toMatchObject({ group, lag: 0 })
-      expect(stats.data.queues.reduce((sum, q) => sum + q.consumerOffset, 0)).toBe(3)
-      expect(stats.data.queues.reduce((sum, q) => sum + q.brokerOffset, 0)).toBe(3)
-      for (const q of stats.data.queues) {
-        expect(q).toMatchObject({ topic, lag: 0, consumerOffset: q.brokerOffset })
-        // The store time of the last consumed message of the queue (consumerOffset − 1).
-        const inQueue = views.filter((v) => v.brokerName === q.brokerName && v.queueId === q.queueId)
-        expect(q.lastTimestampMs).toBe(Math.max(0, ...inQueue.map((v) => v.storeTimestampMs)))
-      }
-      expect(
-        (await h.gateway.getConsumeStats(group)).data.queues.filter((q) => q.topic === topic),
-      ).toHaveLength(stats.data.queues.length)
-
-      const groups = await h.gateway.listConsumerGroups()
-      const listed = groups.data.find((g) => g.group === group)
-      expect(listed).toMatchObject({ lag: 0, system: false })
-      expect(listed!.config).toMatchObject({ group, retryMaxTimes: 16, consumeEnable: true })
-      expect(listed!.topics).toEqual([
-        {
-          topic,
-          brokerOffset: 3,
-          consumerOffset: 3,
-          lag: 0,
-          lastTimestampMs: Math.max(...views.map((v) => v.storeTimestampMs)),
-        },
-      ])
-      const detail = await h.gateway.getConsumerGroup(group)
-      expect(detail.data.config?.group).toBe(group)
-      expect(detail.data.stats.lag).toBe(0)
-      expect(detail.data.connections).toMatchObject({ group, online: false, members: [] })
-      expect((await h.gateway.getConsumerConnections(group)).data).toMatchObject({
-        online: false,
-        members: [],
-        subscriptions: [],
-      })
-
-      const delivered = await h.gateway.getMessageDetail({ msgId: sent[0]!.msgId })
-      expect(delivered.data?.message.msgId).toBe(sent[0]!.msgId)
-      expect(delivered.data?.deliveries).toEqual([
-        { group, state: 'CONSUMED', online: false, retryMsgIds: [], dlqMsgIds: [] },
-      ])
-      const consumers = await h.gateway.getTopicConsumers(topic)
-      expect(consumers.data).toEqual([
-        {
-          group,
-          lag: 0,
-          consumeTps: expect.any(Number) as unknown,
-          lastConsumeTimestampMs: Math.max(...views.map((v) => v.storeTimestampMs)),
-        },
-      ])
-
-      // Two more messages: the group lags by two and has not consumed the new ones yet.
-      const later = [
-        await h.gateway.sendMessage({ topic, body: 'm3' }),
-        await h.gateway.sendMessage({ topic, body: 'm4' }),
-      ]
-      expect((await h.gateway.getConsumeStats(group, topic)).data.lag).toBe(2)
-      expect((await h.gateway.listConsumerGroups()).data.find((g) => g.group === group)?.lag).toBe(2)
-      expect((await h.gateway.getTopicConsumers(topic)).data.find((c) => c.group === group)?.lag).toBe(2)
-      const pending = await h.gateway.getMessageDetail({ msgId: later[1]!.msgId })
-      expect(pending.data?.deliveries.find((d) => d.group === group)?.state).toBe('NOT_CONSUMED_YET')
-      expect(await h.consume({ topic, group })).toBe(2)
-      expect((await h.gateway.getConsumeStats(group, topic)).data.lag).toBe(0)
-    })
-
-    it('shows an online group’s members, subscriptions and producers, and resets it through the broker', async (ctx) => {
-      if (!h.online || !h.consume) return ctx.skip()
-      const topic = await freshTopic(2)
-      const group = unique('conf_online')
-      const producerGroup = unique('conf_producer')
-      await h.gateway.createOrUpdateConsumerGroup({ group })
-      const sent: SendOutcome[] = []
-      for (let i = 0; i < 3; i++) sent.push(await h.gateway.sendMessage({ topic, body: `o${i}` }))
-      expect(await h.consume({ topic, group })).toBe(3)
-      const client = await h.online({ group, topic, producerGroup })
-      if (!client) return ctx.skip()
-      try {
-        const connections = await h.gateway.getConsumerConnections(group)
-        expect(connections.data).toMatchObject({
-          group,
-          online: true,
-          consumeType: 'CONSUME_PASSIVELY',
-          messageModel: 'CLUSTERING',
-          consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
+    const delayLevel1Ms = capabilities.delayLevel1Ms
+    itWhen(
+      delayLevel1Ms !== undefined,
+      'delivers a delayed test message to its topic after the level’s delay',
+      async () => {
+        const delayMs = delayLevel1Ms!
+        const topic = await freshTopic(1)
+        const key = unique('delayed')
+        const sentAtMs = Date.now()
+        const sent = await h.gateway.sendMessage({ topic, body: 'later', keys: [key], delayLevel: 1 })
+        expect(sent).toMatchObject({ status: 'SEND_OK', topic })
+        // Until the delay passes the message waits in SCHEDULE_TOPIC_XXXX (queue level − 1), its real topic kept.
+        const waiting = await h.gateway.viewMessage({ msgId: sent.msgId })
+        expect(waiting.data[0]).toMatchObject({
+          topic: 'SCHEDULE_TOPIC_XXXX',
+          queueId: 0,
+          uniqKey: sent.uniqKey,
         })
-        expect(connections.data.members).toHaveLength(1)
-        expect(connections.data.members[0]).toMatchObject({ clientId: client.clientId, language: 'JAVA' })
-        expect(connections.data.members[0]!.clientAddr).toMatch(/^[\d.]+:\d+$/)
-        expect(connections.data.subscriptions).toEqual([
-          expect.objectContaining({ topic, expression: '*', expressionType: 'TAG' }),
-        ])
-        expect((await h.gateway.getConsumerGroup(group)).data.connections.online).toBe(true)
+        expect(waiting.data[0]!.properties).toMatchObject({ REAL_TOPIC: topic, REAL_QID: '0', DELAY: '1' })
+        if (Date.now() - sentAtMs < delayMs / 2)
+          expect((await h.gateway.getTopicStats(topic)).data!.messageCount).toBe(0)
 
-        const producers = await h.gateway.getProducerConnections(producerGroup)
-        expect(producers.data.map((p) => [p.producerGroup, p.clientId])).toEqual([
-          [producerGroup, client.clientId],
-        ])
-        const all = await h.gateway.listProducers()
-        if (all.supported)
-          expect(
-            all.value.data.find((g) => g.producerGroup === producerGroup)?.connections.map((c) => c.clientId),
-          ).toEqual([client.clientId])
+        const arrived = await eventually(
+          () => h.gateway.queryMessagesByKey({ topic, key }),
+          (r) => r.data.length > 0,
+          delayMs + 15_000,
+        )
+        expect(arrived.data).toHaveLength(1)
+        const m = arrived.data[0]!
+        expect(m).toMatchObject({ topic, queueId: 0, queueOffset: 0, uniqKey: sent.uniqKey })
+        expect(m.msgId).not.toBe(sent.msgId)
+        expect(m.properties.DELAY).toBeUndefined()
+        expect(body(m)).toBe('later')
+        expect(m.storeTimestampMs - waiting.data[0]!.storeTimestampMs).toBeGreaterThanOrEqual(delayMs - 50)
+        expect((await h.gateway.getTopicStats(topic)).data!.messageCount).toBe(1)
+      },
+    )
 
-        const detail = await h.gateway.getMessageDetail({ msgId: sent[0]!.msgId })
-        expect(detail.data?.deliveries).toEqual([
-          { group, state: 'CONSUMED', online: true, retryMsgIds: [], dlqMsgIds: [] },
-        ])
+    itWhen(
+      capabilities.consume,
+      'reports a group’s consume stats, progress and delivery state before and after it consumed',
+      async () => {
+        const topic = await freshTopic(2)
+        const group = unique('conf_group')
+        const created = await h.gateway.createOrUpdateConsumerGroup({ group })
+        expect(created.partial).toBe(false)
+        const sent: SendOutcome[] = []
+        for (let i = 0; i < 3; i++)
+          sent.push(await h.gateway.sendMessage({ topic, body: `m${i}`, keys: [unique('k')] }))
+        const views = await Promise.all(sent.map(stored))
+        expect(await h.consume!({ topic, group })).toBe(3)
 
-        // An online group is reset by its broker (so its consumers follow); explicit offsets are refused.
-        const preview = await h.gateway.previewOffsetReset({ group, topic, target: { kind: 'EARLIEST' } })
-        expect(preview.data).toMatchObject({ consumerOnline: true, replayedTotal: 3, skippedTotal: 0 })
-        const applied = await h.gateway.resetOffset({ group, topic, target: { kind: 'EARLIEST' } })
-        expect(applied.data).toMatchObject({ status: 'APPLIED' })
-        if (applied.data.status === 'APPLIED') {
-          expect(applied.data.queues.map((q) => q.newOffset)).toEqual(preview.data.queues.map(() => 0))
-          expect(applied.data.queues.reduce((sum, q) => sum + q.replayed, 0)).toBe(3)
+        const stats = await h.gateway.getConsumeStats(group, topic)
+        expect(stats.partial).toBe(false)
+        expect(stats.data).toMatchObject({ group, lag: 0 })
+        expect(stats.data.queues.reduce((sum, q) => sum + q.consumerOffset, 0)).toBe(3)
+        expect(stats.data.queues.reduce((sum, q) => sum + q.brokerOffset, 0)).toBe(3)
+        for (const q of stats.data.queues) {
+          expect(q).toMatchObject({ topic, lag: 0, consumerOffset: q.brokerOffset })
+          // The store time of the last consumed message of the queue (consumerOffset − 1).
+          const inQueue = views.filter((v) => v.brokerName === q.brokerName && v.queueId === q.queueId)
+          expect(q.lastTimestampMs).toBe(Math.max(0, ...inQueue.map((v) => v.storeTimestampMs)))
         }
-        const refused = await h.gateway.resetOffset({
+        expect(
+          (await h.gateway.getConsumeStats(group)).data.queues.filter((q) => q.topic === topic),
+        ).toHaveLength(stats.data.queues.length)
+
+        const groups = await h.gateway.listConsumerGroups()
+        const listed = groups.data.find((g) => g.group === group)
+        expect(listed).toMatchObject({ lag: 0, system: false })
+        expect(listed!.config).toMatchObject({ group, retryMaxTimes: 16, consumeEnable: true })
+        expect(listed!.topics).toEqual([
+          {
+            topic,
+            brokerOffset: 3,
+            consumerOffset: 3,
+            lag: 0,
+            lastTimestampMs: Math.max(...views.map((v) => v.storeTimestampMs)),
+          },
+        ])
+        const detail = await h.gateway.getConsumerGroup(group)
+        expect(detail.data.config?.group).toBe(group)
+        expect(detail.data.stats.lag).toBe(0)
+        expect(detail.data.connections).toMatchObject({ group, online: false, members: [] })
+        expect((await h.gateway.getConsumerConnections(group)).data).toMatchObject({
+          online: false,
+          members: [],
+          subscriptions: [],
+        })
+
+        const delivered = await h.gateway.getMessageDetail({ msgId: sent[0]!.msgId })
+        expect(delivered.data?.message.msgId).toBe(sent[0]!.msgId)
+        expect(delivered.data?.deliveries).toEqual([
+          { group, state: 'CONSUMED', online: false, retryMsgIds: [], dlqMsgIds: [] },
+        ])
+        const consumers = await h.gateway.getTopicConsumers(topic)
+        expect(consumers.data).toEqual([
+          {
+            group,
+            lag: 0,
+            consumeTps: expect.any(Number) as unknown,
+            lastConsumeTimestampMs: Math.max(...views.map((v) => v.storeTimestampMs)),
+          },
+        ])
+
+        // Two more messages: the group lags by two and has not consumed the new ones yet.
+        const later = [
+          await h.gateway.sendMessage({ topic, body: 'm3' }),
+          await h.gateway.sendMessage({ topic, body: 'm4' }),
+        ]
+        expect((await h.gateway.getConsumeStats(group, topic)).data.lag).toBe(2)
+        expect((await h.gateway.listConsumerGroups()).data.find((g) => g.group === group)?.lag).toBe(2)
+        expect((await h.gateway.getTopicConsumers(topic)).data.find((c) => c.group === group)?.lag).toBe(2)
+        const pending = await h.gateway.getMessageDetail({ msgId: later[1]!.msgId })
+        expect(pending.data?.deliveries.find((d) => d.group === group)?.state).toBe('NOT_CONSUMED_YET')
+        expect(await h.consume!({ topic, group })).toBe(2)
+        expect((await h.gateway.getConsumeStats(group, topic)).data.lag).toBe(0)
+      },
+    )
+
+    itWhen(
+      capabilities.online && capabilities.consume,
+      'shows an online group’s members, subscriptions and producers, and resets it through the broker',
+      async () => {
+        const topic = await freshTopic(2)
+        const group = unique('conf_online')
+        const producerGroup = unique('conf_producer')
+        await h.gateway.createOrUpdateConsumerGroup({ group })
+        const sent: SendOutcome[] = []
+        for (let i = 0; i < 3; i++) sent.push(await h.gateway.sendMessage({ topic, body: `o${i}` }))
+        expect(await h.consume!({ topic, group })).toBe(3)
+        const client = await h.online!({ group, topic, producerGroup })
+        try {
+          const connections = await h.gateway.getConsumerConnections(group)
+          expect(connections.data).toMatchObject({
+            group,
+            online: true,
+            consumeType: 'CONSUME_PASSIVELY',
+            messageModel: 'CLUSTERING',
+            consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
+          })
+          expect(connections.data.members).toHaveLength(1)
+          expect(connections.data.members[0]).toMatchObject({ clientId: client.clientId, language: 'JAVA' })
+          expect(connections.data.members[0]!.clientAddr).toMatch(/^[\d.]+:\d+$/)
+          expect(connections.data.subscriptions).toEqual([
+            expect.objectContaining({ topic, expression: '*', expressionType: 'TAG' }),
+          ])
+          expect((await h.gateway.getConsumerGroup(group)).data.connections.online).toBe(true)
+
+          const producers = await h.gateway.getProducerConnections(producerGroup)
+          expect(producers.data.map((p) => [p.producerGroup, p.clientId])).toEqual([
+            [producerGroup, client.clientId],
+          ])
+          const all = await h.gateway.listProducers()
+          if (all.supported)
+            expect(
+              all.value.data
+                .find((g) => g.producerGroup === producerGroup)
+                ?.connections.map((c) => c.clientId),
+            ).toEqual([client.clientId])
+
+          const detail = await h.gateway.getMessageDetail({ msgId: sent[0]!.msgId })
+          expect(detail.data?.deliveries).toEqual([
+            { group, state: 'CONSUMED', online: true, retryMsgIds: [], dlqMsgIds: [] },
+          ])
+
+          // An online group is reset by its broker (so its consumers follow); explicit offsets are refused.
+          const preview = await h.gateway.previewOffsetReset({ group, topic, target: { kind: 'EARLIEST' } })
+          expect(preview.data).toMatchObject({ consumerOnline: true, replayedTotal: 3, skippedTotal: 0 })
+          const applied = await h.gateway.resetOffset({ group, topic, target: { kind: 'EARLIEST' } })
+          expect(applied.data).toMatchObject({ status: 'APPLIED' })
+          if (applied.data.status === 'APPLIED') {
+            expect(applied.data.queues.map((q) => q.newOffset)).toEqual(preview.data.queues.map(() => 0))
+            expect(applied.data.queues.reduce((sum, q) => sum + q.replayed, 0)).toBe(3)
+          }
+          const refused = await h.gateway.resetOffset({
+            group,
+            topic,
+            target: {
+              kind: 'EXPLICIT',
+              offsets: [{ brokerName: sent[0]!.brokerName, queueId: sent[0]!.queueId, queueOffset: 0 }],
+            },
+          })
+          expect(refused.data.status).toBe('REFUSED')
+          // The reset reaches the group's next pulls: everything is read again.
+          expect(await h.consume!({ topic, group })).toBe(3)
+          expect((await h.gateway.getConsumeStats(group, topic)).data.lag).toBe(0)
+          // Reset once more, and leave before pulling: the reset is still pending when the group goes offline.
+          await h.gateway.resetOffset({ group, topic, target: { kind: 'EARLIEST' } })
+          expect((await h.gateway.getConsumeStats(group, topic)).data.lag).toBe(3)
+        } finally {
+          await client.close()
+        }
+        expect((await h.gateway.getConsumerConnections(group)).data).toMatchObject({
+          online: false,
+          members: [],
+        })
+        expect((await h.gateway.getProducerConnections(producerGroup)).data).toEqual([])
+        // Resets of the now offline group still take effect (a RocketMQ 5 broker ignores plain offset commits
+        // while a reset is pending).
+        const latest = await h.gateway.resetOffset({ group, topic, target: { kind: 'LATEST' } })
+        expect(latest.data.status).toBe('APPLIED')
+        expect((await h.gateway.getConsumeStats(group, topic)).data.lag).toBe(0)
+        const one = sent[0]!
+        await h.gateway.resetOffset({
           group,
           topic,
           target: {
             kind: 'EXPLICIT',
-            offsets: [{ brokerName: sent[0]!.brokerName, queueId: sent[0]!.queueId, queueOffset: 0 }],
+            offsets: [{ brokerName: one.brokerName, queueId: one.queueId, queueOffset: 0 }],
           },
         })
-        expect(refused.data.status).toBe('REFUSED')
-        // The reset reaches the group's next pulls: everything is read again.
-        expect(await h.consume({ topic, group })).toBe(3)
-        expect((await h.gateway.getConsumeStats(group, topic)).data.lag).toBe(0)
-        // Reset once more, and leave before pulling: the reset is still pending when the group goes offline.
-        await h.gateway.resetOffset({ group, topic, target: { kind: 'EARLIEST' } })
-        expect((await h.gateway.getConsumeStats(group, topic)).data.lag).toBe(3)
-      } finally {
-        await client.close()
-      }
-      expect((await h.gateway.getConsumerConnections(group)).data).toMatchObject({
-        online: false,
-        members: [],
-      })
-      expect((await h.gateway.getProducerConnections(producerGroup)).data).toEqual([])
-      // Resets of the now offline group still take effect (a RocketMQ 5 broker ignores plain offset commits
-      // while a reset is pending).
-      const latest = await h.gateway.resetOffset({ group, topic, target: { kind: 'LATEST' } })
-      expect(latest.data.status).toBe('APPLIED')
-      expect((await h.gateway.getConsumeStats(group, topic)).data.lag).toBe(0)
-      const one = sent[0]!
-      await h.gateway.resetOffset({
-        group,
-        topic,
-        target: {
-          kind: 'EXPLICIT',
-          offsets: [{ brokerName: one.brokerName, queueId: one.queueId, queueOffset: 0 }],
-        },
-      })
-      const stats = await h.gateway.getConsumeStats(group, topic)
-      const queue = stats.data.queues.find(
-        (q) => q.brokerName === one.brokerName && q.queueId === one.queueId,
-      )!
-      expect(queue.consumerOffset).toBe(0)
-      expect(stats.data.lag).toBe(queue.brokerOffset)
-      expect(await h.consume({ topic, group })).toBe(queue.brokerOffset)
-    })
+        const stats = await h.gateway.getConsumeStats(group, topic)
+        const queue = stats.data.queues.find(
+          (q) => q.brokerName === one.brokerName && q.queueId === one.queueId,
+        )!
+        expect(queue.consumerOffset).toBe(0)
+        expect(stats.data.lag).toBe(queue.brokerOffset)
+        expect(await h.consume!({ topic, group })).toBe(queue.brokerOffset)
+      },
+    )
 
     it('creates, updates and deletes a consumer group’s retry policy and switches', async () => {
       const group = unique('conf_cfg')
@@ -681,13 +714,12 @@ export function runGatewayConformance(name: string, makeGateway: () => Promise<G
       expect((await h.gateway.listConsumerGroups()).data.some((g) => g.group === group)).toBe(false)
     })
 
-    it('previews and applies offset resets for an offline group', async (ctx) => {
-      if (!h.consume) return ctx.skip()
+    itWhen(capabilities.consume, 'previews and applies offset resets for an offline group', async () => {
       const topic = await freshTopic(2)
       const group = unique('conf_reset')
       await h.gateway.createOrUpdateConsumerGroup({ group })
       for (let i = 0; i < 4; i++) await h.gateway.sendMessage({ topic, body: `r${i}` })
-      expect(await h.consume({ topic, group })).toBe(4)
+      expect(await h.consume!({ topic, group })).toBe(4)
 
       const earliest = await h.gateway.previewOffsetReset({ group, topic, target: { kind: 'EARLIEST' } })
       expect(earliest.data).toMatchObject({
@@ -717,7 +749,7 @@ export function runGatewayConformance(name: string, makeGateway: () => Promise<G
       expect(reset.data.lag).toBe(4)
       expect(reset.data.queues.every((q) => q.consumerOffset === 0)).toBe(true)
       // The group reads everything again after an EARLIEST reset.
-      expect(await h.consume({ topic, group })).toBe(4)
+      expect(await h.consume!({ topic, group })).toBe(4)
 
       await h.gateway.resetOffset({ group, topic, target: { kind: 'EARLIEST' } })
       const latest = await h.gateway.previewOffsetReset({ group, topic, target: { kind: 'LATEST' } })
@@ -750,167 +782,173 @@ export function runGatewayConformance(name: string, makeGateway: () => Promise<G
       ).toMatchObject({ currentOffset: 0, newOffset: q.maxOffset, clamped: true, skipped: q.maxOffset })
     })
 
-    it('resets a group to a point in time: the first message stored at or after it', async (ctx) => {
-      if (!h.consume) return ctx.skip()
-      const topic = await freshTopic(1, true)
-      const group = unique('conf_time')
-      await h.gateway.createOrUpdateConsumerGroup({ group })
-      const views: MessageView[] = []
-      for (let i = 0; i < 4; i++) {
-        // Distinct store times, so a time names exactly one message.
-        if (views.length > 0) await clockPast(views.at(-1)!.storeTimestampMs)
-        views.push(await stored(await h.gateway.sendMessage({ topic, body: `t${i}` })))
-      }
-      expect(views.map((v) => v.queueOffset)).toEqual([0, 1, 2, 3])
-      expect(await h.consume({ topic, group })).toBe(4)
+    itWhen(
+      capabilities.consume,
+      'resets a group to a point in time: the first message stored at or after it',
+      async () => {
+        const topic = await freshTopic(1, true)
+        const group = unique('conf_time')
+        await h.gateway.createOrUpdateConsumerGroup({ group })
+        const views: MessageView[] = []
+        for (let i = 0; i < 4; i++) {
+          // Distinct store times, so a time names exactly one message.
+          if (views.length > 0) await clockPast(views.at(-1)!.storeTimestampMs)
+          views.push(await stored(await h.gateway.sendMessage({ topic, body: `t${i}` })))
+        }
+        expect(views.map((v) => v.queueOffset)).toEqual([0, 1, 2, 3])
+        expect(await h.consume!({ topic, group })).toBe(4)
 
-      const third = views[2]!.storeTimestampMs
-      const preview = await h.gateway.previewOffsetReset({
-        group,
-        topic,
-        target: { kind: 'TIMESTAMP', timestampMs: third },
-      })
-      expect(preview.data.queues).toEqual([
-        expect.objectContaining({ currentOffset: 4, newOffset: 2, replayed: 2, skipped: 0, maxOffset: 4 }),
-      ])
-      const applied = await h.gateway.resetOffset({
-        group,
-        topic,
-        target: { kind: 'TIMESTAMP', timestampMs: third },
-      })
-      expect(applied.data.status).toBe('APPLIED')
-      const stats = await h.gateway.getConsumeStats(group, topic)
-      expect(stats.data.lag).toBe(2)
-      expect(stats.data.queues[0]).toMatchObject({ consumerOffset: 2, brokerOffset: 4 })
-      expect(stats.data.queues[0]!.lastTimestampMs).toBe(views[1]!.storeTimestampMs)
-
-      // Before the first message: all of it. After the last: nothing on RocketMQ 5 and the engine (the first
-      // message stored at or after the time, else the max offset); RocketMQ 4.x searches for the closest store
-      // time instead, which is the last message.
-      const before = await h.gateway.previewOffsetReset({
-        group,
-        topic,
-        target: { kind: 'TIMESTAMP', timestampMs: views[0]!.storeTimestampMs - 60_000 },
-      })
-      expect(before.data.queues[0]).toMatchObject({ currentOffset: 2, newOffset: 0, replayed: 2 })
-      const after = await h.gateway.previewOffsetReset({
-        group,
-        topic,
-        target: { kind: 'TIMESTAMP', timestampMs: Date.now() + 60_000 },
-      })
-      expect(after.data.queues[0]).toMatchObject({ currentOffset: 2, maxOffset: 4 })
-      expect([3, 4]).toContain(after.data.queues[0]!.newOffset)
-      expect(after.data.queues[0]!.skipped).toBe(after.data.queues[0]!.newOffset - 2)
-    })
-
-    it('resends a dead message from the DLQ to its original topic and to the retry topic', async (ctx) => {
-      if (!h.deadLetter) return ctx.skip()
-      const topic = await freshTopic(1)
-      const group = unique('conf_dlq')
-      await h.gateway.createOrUpdateConsumerGroup({ group })
-      const key = unique('dead')
-      const sent = await h.gateway.sendMessage({
-        topic,
-        body: 'to the DLQ and back',
-        tag: 'Dead',
-        keys: [key],
-        properties: { order: '42' },
-      })
-      if (h.consume) expect(await h.consume({ topic, group })).toBe(1)
-      await h.deadLetter({ group, topic, msgId: sent.msgId })
-
-      const dlqs = await eventually(
-        () => h.gateway.listDlqs(),
-        (r) => r.data.some((d) => d.group === group && d.messageCount > 0),
-      )
-      const summary = dlqs.data.find((d) => d.group === group)
-      expect(summary).toMatchObject({ topic: `%DLQ%${group}`, messageCount: 1 })
-      const page = await h.gateway.browseDlq({ group, pageSize: 10 })
-      expect(page.data).toMatchObject({ nextCursor: undefined, scannedTotal: 1 })
-      expect(page.data.messages).toHaveLength(1)
-      const dead = page.data.messages[0]!
-      expect(dead).toMatchObject({
-        topic: `%DLQ%${group}`,
-        originTopic: topic,
-        originMsgId: sent.msgId,
-        uniqKey: sent.uniqKey,
-        keys: [key],
-        tags: 'Dead',
-        // A send-back stores a new message with reconsumeTimes + 1.
-        reconsumeTimes: 1,
-      })
-      expect(dead.msgId).not.toBe(sent.msgId)
-      expect(dead.properties).toMatchObject({
-        order: '42',
-        RETRY_TOPIC: topic,
-        ORIGIN_MESSAGE_ID: sent.msgId,
-      })
-      expect(body(dead)).toBe('to the DLQ and back')
-      expect(summary!.lastUpdateTimestampMs).toBe(dead.storeTimestampMs)
-      expect(
-        (await h.gateway.browseDlq({ group, pageSize: 10, filter: { key: 'other' } })).data.messages,
-      ).toEqual([])
-      if (h.consume) {
-        const track = await h.gateway.getMessageDetail({ msgId: sent.msgId })
-        expect(track.data?.deliveries.find((d) => d.group === group)).toMatchObject({
-          state: 'IN_DLQ',
-          dlqMsgIds: [dead.msgId],
+        const third = views[2]!.storeTimestampMs
+        const preview = await h.gateway.previewOffsetReset({
+          group,
+          topic,
+          target: { kind: 'TIMESTAMP', timestampMs: third },
         })
-      }
+        expect(preview.data.queues).toEqual([
+          expect.objectContaining({ currentOffset: 4, newOffset: 2, replayed: 2, skipped: 0, maxOffset: 4 }),
+        ])
+        const applied = await h.gateway.resetOffset({
+          group,
+          topic,
+          target: { kind: 'TIMESTAMP', timestampMs: third },
+        })
+        expect(applied.data.status).toBe('APPLIED')
+        const stats = await h.gateway.getConsumeStats(group, topic)
+        expect(stats.data.lag).toBe(2)
+        expect(stats.data.queues[0]).toMatchObject({ consumerOffset: 2, brokerOffset: 4 })
+        expect(stats.data.queues[0]!.lastTimestampMs).toBe(views[1]!.storeTimestampMs)
 
-      const results = await h.gateway.resendDlqMessages({
-        group,
-        msgIds: [dead.msgId],
-        target: 'ORIGIN_TOPIC',
-      })
-      expect(results).toHaveLength(1)
-      expect(results[0]).toMatchObject({ msgId: dead.msgId, status: 'SENT', topic })
-      const copies = await eventually(
-        () => h.gateway.queryMessagesByKey({ topic, key }),
-        (r) => r.data.length === 2,
-      )
-      expect(copies.data).toHaveLength(2)
-      const resent = copies.data.find((m) => m.msgId !== sent.msgId)!
-      const result = results[0]!
-      if (result.status === 'SENT')
-        expect(resent).toMatchObject({ msgId: result.newMsgId, uniqKey: result.newUniqKey })
-      expect(resent).toMatchObject({ topic, tags: 'Dead', keys: [key], reconsumeTimes: 0 })
-      expect(resent.uniqKey).not.toBe(sent.uniqKey)
-      // It names the DLQ copy it came from and still traces back to the first original (ORIGIN_MESSAGE_ID, kept
-      // as a send-back keeps it); retry bookkeeping is dropped, so consumers see a plain message of the topic.
-      expect(resent.properties).toMatchObject({
-        order: '42',
-        RESENT_FROM_DLQ_MSG_ID: dead.msgId,
-        ORIGIN_MESSAGE_ID: sent.msgId,
-      })
-      expect(resent.properties.RETRY_TOPIC).toBeUndefined()
-      expect(resent.properties.DELAY).toBeUndefined()
-      expect(body(resent)).toBe('to the DLQ and back')
-      // The DLQ copy stays where it was.
-      expect((await h.gateway.listDlqs()).data.find((d) => d.group === group)?.messageCount).toBe(1)
+        // Before the first message: all of it. After the last: nothing on RocketMQ 5 and the engine (the first
+        // message stored at or after the time, else the max offset); RocketMQ 4.x searches for the closest store
+        // time instead, which is the last message.
+        const before = await h.gateway.previewOffsetReset({
+          group,
+          topic,
+          target: { kind: 'TIMESTAMP', timestampMs: views[0]!.storeTimestampMs - 60_000 },
+        })
+        expect(before.data.queues[0]).toMatchObject({ currentOffset: 2, newOffset: 0, replayed: 2 })
+        const after = await h.gateway.previewOffsetReset({
+          group,
+          topic,
+          target: { kind: 'TIMESTAMP', timestampMs: Date.now() + 60_000 },
+        })
+        expect(after.data.queues[0]).toMatchObject({ currentOffset: 2, maxOffset: 4 })
+        expect([3, 4]).toContain(after.data.queues[0]!.newOffset)
+        expect(after.data.queues[0]!.skipped).toBe(after.data.queues[0]!.newOffset - 2)
+      },
+    )
 
-      const toRetry = await h.gateway.resendDlqMessages({
-        group,
-        msgIds: [dead.msgId],
-        target: 'RETRY_TOPIC',
-      })
-      expect(toRetry[0]).toMatchObject({ msgId: dead.msgId, status: 'SENT', topic: `%RETRY%${group}` })
-      const retryResult = toRetry[0]!
-      if (retryResult.status === 'SENT') {
-        const retried = await h.gateway.viewMessage({ msgId: retryResult.newMsgId })
-        expect(retried.data[0]).toMatchObject({ topic: `%RETRY%${group}`, keys: [key] })
-        // A consumer of the retry topic restores the original topic from RETRY_TOPIC.
-        expect(retried.data[0]!.properties.RETRY_TOPIC).toBe(topic)
-        expect(body(retried.data[0]!)).toBe('to the DLQ and back')
-      }
+    itWhen(
+      capabilities.deadLetter,
+      'resends a dead message from the DLQ to its original topic and to the retry topic',
+      async () => {
+        const topic = await freshTopic(1)
+        const group = unique('conf_dlq')
+        await h.gateway.createOrUpdateConsumerGroup({ group })
+        const key = unique('dead')
+        const sent = await h.gateway.sendMessage({
+          topic,
+          body: 'to the DLQ and back',
+          tag: 'Dead',
+          keys: [key],
+          properties: { order: '42' },
+        })
+        if (capabilities.consume) expect(await h.consume!({ topic, group })).toBe(1)
+        await h.deadLetter!({ group, topic, msgId: sent.msgId })
 
-      const others = await h.gateway.resendDlqMessages({
-        group,
-        msgIds: [sent.msgId, absentMsgId(sent.msgId)],
-        target: 'ORIGIN_TOPIC',
-      })
-      expect(others.map((r) => r.status)).toEqual(['NOT_A_DLQ_MESSAGE', 'NOT_FOUND'])
-    })
+        const dlqs = await eventually(
+          () => h.gateway.listDlqs(),
+          (r) => r.data.some((d) => d.group === group && d.messageCount > 0),
+        )
+        const summary = dlqs.data.find((d) => d.group === group)
+        expect(summary).toMatchObject({ topic: `%DLQ%${group}`, messageCount: 1 })
+        const page = await h.gateway.browseDlq({ group, pageSize: 10 })
+        expect(page.data).toMatchObject({ nextCursor: undefined, scannedTotal: 1 })
+        expect(page.data.messages).toHaveLength(1)
+        const dead = page.data.messages[0]!
+        expect(dead).toMatchObject({
+          topic: `%DLQ%${group}`,
+          originTopic: topic,
+          originMsgId: sent.msgId,
+          uniqKey: sent.uniqKey,
+          keys: [key],
+          tags: 'Dead',
+          // A send-back stores a new message with reconsumeTimes + 1.
+          reconsumeTimes: 1,
+        })
+        expect(dead.msgId).not.toBe(sent.msgId)
+        expect(dead.properties).toMatchObject({
+          order: '42',
+          RETRY_TOPIC: topic,
+          ORIGIN_MESSAGE_ID: sent.msgId,
+        })
+        expect(body(dead)).toBe('to the DLQ and back')
+        expect(summary!.lastUpdateTimestampMs).toBe(dead.storeTimestampMs)
+        expect(
+          (await h.gateway.browseDlq({ group, pageSize: 10, filter: { key: 'other' } })).data.messages,
+        ).toEqual([])
+        if (capabilities.consume) {
+          const track = await h.gateway.getMessageDetail({ msgId: sent.msgId })
+          expect(track.data?.deliveries.find((d) => d.group === group)).toMatchObject({
+            state: 'IN_DLQ',
+            dlqMsgIds: [dead.msgId],
+          })
+        }
+
+        const results = await h.gateway.resendDlqMessages({
+          group,
+          msgIds: [dead.msgId],
+          target: 'ORIGIN_TOPIC',
+        })
+        expect(results).toHaveLength(1)
+        expect(results[0]).toMatchObject({ msgId: dead.msgId, status: 'SENT', topic })
+        const copies = await eventually(
+          () => h.gateway.queryMessagesByKey({ topic, key }),
+          (r) => r.data.length === 2,
+        )
+        expect(copies.data).toHaveLength(2)
+        const resent = copies.data.find((m) => m.msgId !== sent.msgId)!
+        const result = results[0]!
+        if (result.status === 'SENT')
+          expect(resent).toMatchObject({ msgId: result.newMsgId, uniqKey: result.newUniqKey })
+        expect(resent).toMatchObject({ topic, tags: 'Dead', keys: [key], reconsumeTimes: 0 })
+        expect(resent.uniqKey).not.toBe(sent.uniqKey)
+        // It names the DLQ copy it came from and still traces back to the first original (ORIGIN_MESSAGE_ID, kept
+        // as a send-back keeps it); retry bookkeeping is dropped, so consumers see a plain message of the topic.
+        expect(resent.properties).toMatchObject({
+          order: '42',
+          RESENT_FROM_DLQ_MSG_ID: dead.msgId,
+          ORIGIN_MESSAGE_ID: sent.msgId,
+        })
+        expect(resent.properties.RETRY_TOPIC).toBeUndefined()
+        expect(resent.properties.DELAY).toBeUndefined()
+        expect(body(resent)).toBe('to the DLQ and back')
+        // The DLQ copy stays where it was.
+        expect((await h.gateway.listDlqs()).data.find((d) => d.group === group)?.messageCount).toBe(1)
+
+        const toRetry = await h.gateway.resendDlqMessages({
+          group,
+          msgIds: [dead.msgId],
+          target: 'RETRY_TOPIC',
+        })
+        expect(toRetry[0]).toMatchObject({ msgId: dead.msgId, status: 'SENT', topic: `%RETRY%${group}` })
+        const retryResult = toRetry[0]!
+        if (retryResult.status === 'SENT') {
+          const retried = await h.gateway.viewMessage({ msgId: retryResult.newMsgId })
+          expect(retried.data[0]).toMatchObject({ topic: `%RETRY%${group}`, keys: [key] })
+          // A consumer of the retry topic restores the original topic from RETRY_TOPIC.
+          expect(retried.data[0]!.properties.RETRY_TOPIC).toBe(topic)
+          expect(body(retried.data[0]!)).toBe('to the DLQ and back')
+        }
+
+        const others = await h.gateway.resendDlqMessages({
+          group,
+          msgIds: [sent.msgId, absentMsgId(sent.msgId)],
+          target: 'ORIGIN_TOPIC',
+        })
+        expect(others.map((r) => r.status)).toEqual(['NOT_A_DLQ_MESSAGE', 'NOT_FOUND'])
+      },
+    )
 
     it('deletes a topic from its brokers and the NameServer', async () => {
       const topic = await freshTopic(1)

@@ -29,11 +29,13 @@ afterAll(async () => {
 const harness = () =>
   remoteHarness({ namesrvAddrs: [broker.namesrvAddr], callTimeoutMs: 5_000, routeTtlMs: 0 })
 
-runGatewayConformance('remote gateway → npm run broker', async () => ({
-  ...(await harness()),
+runGatewayConformance('remote gateway → npm run broker', harness, {
+  consume: true,
+  deadLetter: true,
+  online: true,
   // RocketMQ's default messageDelayLevel starts with 1s, and the broker.conf keeps the default.
   delayLevel1Ms: 1_000,
-}))
+})
 
 describe('remote gateway → npm run broker: what its broker.conf and READY line say', () => {
   let h: GatewayHarness

@@ -16,6 +16,7 @@ import {
 import { RemoteGateway, type RemoteGatewayOptions } from '@/lib/cluster/remote-gateway'
 import { hostText } from '@/lib/cluster/remote/message-view'
 import { decodeRemoteRecords } from '@/lib/cluster/remote/record-decoder'
+import { pullNowHeader } from '../../helpers/pull-header'
 import type { GatewayHarness } from './gateway-conformance'
 
 const TIMEOUT_MS = 5_000
@@ -56,19 +57,11 @@ export function remoteHarness(options: RemoteGatewayOptions): Promise<GatewayHar
           // OFFSET_MOVED to the reset offset, which may be the offset asked for: pull again from there.
           let moves = 0
           for (;;) {
-            const pulled = await call(addr, REQUEST_CODE.PULL_MESSAGE, {
-              consumerGroup: group,
-              topic,
-              queueId: q,
-              queueOffset: String(offset),
-              maxMsgNums: '32',
-              sysFlag: '4',
-              commitOffset: '0',
-              suspendTimeoutMillis: '0',
-              subscription: '*',
-              subVersion: '0',
-              expressionType: 'TAG',
-            })
+            const pulled = await call(
+              addr,
+              REQUEST_CODE.PULL_MESSAGE,
+              pullNowHeader(group, topic, queueId, offset),
+            )
             const next = Number(pulled.extFields?.nextBeginOffset ?? offset)
             if (pulled.code === RESPONSE_CODE.SUCCESS) {
               consumed += decodeRemoteRecords(
@@ -140,10 +133,8 @@ export function remoteHarness(options: RemoteGatewayOptions): Promise<GatewayHar
           createRequest(REQUEST_CODE.HEART_BEAT, { body: heartbeat }),
           TIMEOUT_MS,
         )
-        if (answer.code === RESPONSE_CODE.REQUEST_CODE_NOT_SUPPORTED) {
-          member.close()
-          return undefined
-        }
+        if (answer.code !== RESPONSE_CODE.SUCCESS) member.close()
+        // A broker that takes no heartbeats (REQUEST_CODE_NOT_SUPPORTED) runs with online: false.
         expectOk('HEART_BEAT', answer)
       }
       return {

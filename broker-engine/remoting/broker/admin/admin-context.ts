@@ -7,8 +7,8 @@ import type { BrokerController } from '../../../broker/broker-controller'
 import { RESPONSE_CODE } from '../../remoting-codes'
 import { createResponse, type ExtFields, type RemotingCommand } from '../../remoting-command'
 import type { RemotingConnection } from '../../remoting-connection'
-import { AdminRequestError } from './admin-request'
-import { fastjsonBody } from './fastjson-writer'
+import { fastjsonBody } from '../../fastjson-writer'
+import { RequestError } from '../../request-fields'
 import type { TrafficSampler } from './traffic-sampler'
 
 /**
@@ -38,9 +38,13 @@ export interface AdminContext {
 }
 
 export type AdminHandler = (
+  ctx: AdminContext,
   request: RemotingCommand,
   connection: RemotingConnection,
 ) => RemotingCommand | Promise<RemotingCommand>
+
+/** An admin request code and the handler that serves it; each *-admin.ts module exports its table. */
+export type AdminRoute = readonly [code: number, handler: AdminHandler]
 
 /** RocketMQ's createResponseCommand(null) default remark, which some real SUCCESS answers still carry. */
 export const REMARK_NOT_SET = 'not set any response code'
@@ -60,11 +64,15 @@ export function failure(request: RemotingCommand, code: number, remark: string):
   return createResponse(request, code, { remark })
 }
 
+/** A request whose value RocketMQ refuses as INVALID_PARAMETER. */
+export function invalid(reason: string): RequestError {
+  return new RequestError(reason, RESPONSE_CODE.INVALID_PARAMETER)
+}
+
 /** Topic and group changes are the master's (AdminBrokerProcessor.validateSlave). */
 export function assertMaster(ctx: AdminContext): void {
   if (ctx.broker.config.brokerRole === 'SLAVE')
-    throw new AdminRequestError(
-      RESPONSE_CODE.SYSTEM_ERROR,
+    throw new RequestError(
       "Can't modify topic or subscription group from slave broker, please execute it from master broker.",
     )
 }

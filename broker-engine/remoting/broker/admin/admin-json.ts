@@ -6,7 +6,7 @@ import { consumeStats } from '../../../broker/broker-stats'
 import type { ClientConnection, SubscriptionData } from '../../../broker/client-registry'
 import { parseSubscription } from '../../../broker/subscription-filter'
 import { messageQueueJson } from './admin-context'
-import { fastjsonMap, javaDouble, type FastjsonMap, type JavaDouble } from './fastjson-writer'
+import { fastjsonMap, javaDouble, type FastjsonMap, type JavaDouble } from '../../fastjson-writer'
 import type { TrafficSampler } from './traffic-sampler'
 
 /**

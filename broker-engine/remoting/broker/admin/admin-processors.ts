@@ -2,28 +2,18 @@
 // DefaultMQAdminExt and the console's remote gateway send to a broker, served by one BrokerController.
 
 import { systemClock, type Clock } from '../../../common/clock'
-import { EngineError } from '../../../common/engine-error'
 import type { BrokerController } from '../../../broker/broker-controller'
-import { RESPONSE_CODE } from '../../remoting-codes'
-import type { RemotingCommand } from '../../remoting-command'
-import type { RequestHandler } from '../../remoting-connection'
 import type { RemotingServer } from '../../remoting-server'
-import {
-  failure,
-  type AdminContext,
-  type AdminHandler,
-  type BrokerConfigUpdater,
-  type ClientChannelLookup,
-} from './admin-context'
-import { AdminRequestError } from './admin-request'
-import { clientAdminHandlers } from './client-admin'
-import { clientRelayHandlers } from './client-relay'
-import { configAdminHandlers } from './config-admin'
-import { consumeAdminHandlers } from './consume-admin'
-import { groupAdminHandlers } from './group-admin'
-import { offsetAdminHandlers } from './offset-admin'
-import { statsAdminHandlers } from './stats-admin'
-import { topicAdminHandlers } from './topic-admin'
+import { answerAdminError, guarded } from '../../request-guard'
+import type { AdminContext, AdminRoute, BrokerConfigUpdater, ClientChannelLookup } from './admin-context'
+import { CLIENT_ADMIN_ROUTES } from './client-admin'
+import { CLIENT_RELAY_ROUTES } from './client-relay'
+import { CONFIG_ADMIN_ROUTES } from './config-admin'
+import { CONSUME_ADMIN_ROUTES } from './consume-admin'
+import { GROUP_ADMIN_ROUTES } from './group-admin'
+import { OFFSET_ADMIN_ROUTES } from './offset-admin'
+import { STATS_ADMIN_ROUTES } from './stats-admin'
+import { TOPIC_ADMIN_ROUTES } from './topic-admin'
 import { TrafficSampler } from './traffic-sampler'
 
 export type { BrokerConfigUpdater, ClientChannelLookup } from './admin-context'
@@ -43,8 +33,8 @@ export interface BrokerAdminOptions {
   readonly clientChannels?: ClientChannelLookup
   readonly relayTimeoutMs?: number
   /**
-   * Applies the keys UPDATE_BROKER_CONFIG accepts (config-admin.ts RUNTIME_CONFIG_KEYS). The BrokerController
-   * has no runtime config update yet; without this every update is refused with NO_PERMISSION.
+   * Applies the keys UPDATE_BROKER_CONFIG accepts (RUNTIME_CONFIG_KEYS); the standalone broker passes
+   * BrokerController.updateRuntimeConfig. Without it every update is refused with NO_PERMISSION.
    */
   readonly updateBrokerConfig?: BrokerConfigUpdater
 }
@@ -78,53 +68,23 @@ export function registerBrokerAdminProcessors(
     updateBrokerConfig: options.updateBrokerConfig,
     configVersion: { counter: 0, timestamp: clock.nowMs() },
   }
-  const handlers = [
-    ...topicAdminHandlers(ctx),
-    ...groupAdminHandlers(ctx),
-    ...clientAdminHandlers(ctx),
-    ...clientRelayHandlers(ctx),
-    ...consumeAdminHandlers(ctx),
-    ...offsetAdminHandlers(ctx),
-    ...statsAdminHandlers(ctx),
-    ...configAdminHandlers(ctx),
+  const routes: readonly AdminRoute[] = [
+    ...TOPIC_ADMIN_ROUTES,
+    ...GROUP_ADMIN_ROUTES,
+    ...CLIENT_ADMIN_ROUTES,
+    ...CLIENT_RELAY_ROUTES,
+    ...CONSUME_ADMIN_ROUTES,
+    ...OFFSET_ADMIN_ROUTES,
+    ...STATS_ADMIN_ROUTES,
+    ...CONFIG_ADMIN_ROUTES,
   ]
-  for (const [code, handler] of handlers) server.register(code, guarded(ctx, handler))
+  // Whatever a handler throws or rejects with becomes a response: a bad request never reaches the connection.
+  const answerError = answerAdminError(log)
+  for (const [code, handler] of routes)
+    server.register(
+      code,
+      guarded((request, connection) => handler(ctx, request, connection), answerError),
+    )
   sampler.start()
-  return { codes: handlers.map(([code]) => code), sampler, stop: () => sampler.stop() }
-}
-
-/** Turns whatever a handler throws into a response, so a bad request never reaches the connection as an error. */
-function guarded(ctx: AdminContext, handler: AdminHandler): RequestHandler {
-  return (request, connection) => {
-    try {
-      const answer = handler(request, connection)
-      return answer instanceof Promise
-        ? answer.catch((err: unknown) => errorResponse(ctx, request, err))
-        : answer
-    } catch (err) {
-      return errorResponse(ctx, request, err)
-    }
-  }
-}
-
-function errorResponse(ctx: AdminContext, request: RemotingCommand, err: unknown): RemotingCommand {
-  if (err instanceof AdminRequestError) return failure(request, err.code, err.message)
-  if (err instanceof EngineError) {
-    switch (err.code) {
-      case 'ARGUMENT_INVALID':
-      case 'TOPIC_INVALID':
-      case 'QUEUE_ID_INVALID':
-      case 'OFFSET_OUT_OF_RANGE':
-      case 'CONFIG_INVALID':
-        return failure(request, RESPONSE_CODE.INVALID_PARAMETER, err.message)
-      case 'STORE_CLOSED':
-        return failure(request, RESPONSE_CODE.SERVICE_NOT_AVAILABLE, err.message)
-      case 'STORE_LOCKED':
-      case 'STORE_CORRUPT':
-        break
-    }
-  }
-  const message = err instanceof Error ? err.message : String(err)
-  ctx.log(`admin request ${request.code} failed: ${err instanceof Error ? (err.stack ?? message) : message}`)
-  return failure(request, RESPONSE_CODE.SYSTEM_ERROR, message)
+  return { codes: routes.map(([code]) => code), sampler, stop: () => sampler.stop() }
 }

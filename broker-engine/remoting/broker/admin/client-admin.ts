@@ -4,17 +4,17 @@
 import type { ConsumerConnection } from '../../../broker/client-registry'
 import { REQUEST_CODE, RESPONSE_CODE } from '../../remoting-codes'
 import type { RemotingCommand } from '../../remoting-command'
-import { failure, success, type AdminContext, type AdminHandler } from './admin-context'
+import { customFields } from '../../request-fields'
+import { failure, success, type AdminContext, type AdminRoute } from './admin-context'
 import { connectionJson, subscriptionDataJson } from './admin-json'
-import { requiredString } from './admin-request'
 
-export function clientAdminHandlers(ctx: AdminContext): [number, AdminHandler][] {
-  return [
-    [REQUEST_CODE.GET_CONSUMER_CONNECTION_LIST, (request) => getConsumerConnectionList(ctx, request)],
-    [REQUEST_CODE.GET_PRODUCER_CONNECTION_LIST, (request) => getProducerConnectionList(ctx, request)],
-    [REQUEST_CODE.GET_ALL_PRODUCER_INFO, (request) => getAllProducerInfo(ctx, request)],
-  ]
-}
+const { requiredString } = customFields
+
+export const CLIENT_ADMIN_ROUTES: readonly AdminRoute[] = [
+  [REQUEST_CODE.GET_CONSUMER_CONNECTION_LIST, getConsumerConnectionList],
+  [REQUEST_CODE.GET_PRODUCER_CONNECTION_LIST, getProducerConnectionList],
+  [REQUEST_CODE.GET_ALL_PRODUCER_INFO, getAllProducerInfo],
+]
 
 /**
  * GET_CONSUMER_CONNECTION_LIST (ConsumerConnection): the group's settings as its latest heartbeat gave them

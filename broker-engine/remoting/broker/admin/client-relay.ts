@@ -6,18 +6,18 @@ import { decodeOffsetMsgId } from '../../../store/message-id'
 import { REQUEST_CODE, RESPONSE_CODE } from '../../remoting-codes'
 import { createRequest, createResponse, type RemotingCommand } from '../../remoting-command'
 import { RemotingTimeoutError } from '../../remoting-connection'
-import { failure, type AdminContext, type AdminHandler } from './admin-context'
-import { AdminRequestError, optionalString, requiredString } from './admin-request'
+import { customFields, RequestError } from '../../request-fields'
+import { failure, type AdminContext, type AdminRoute } from './admin-context'
 
-export function clientRelayHandlers(ctx: AdminContext): [number, AdminHandler][] {
-  return [
-    [
-      REQUEST_CODE.GET_CONSUMER_RUNNING_INFO,
-      (request) => relay(ctx, request, { ...request.extFields }, request.body),
-    ],
-    [REQUEST_CODE.CONSUME_MESSAGE_DIRECTLY, (request) => consumeMessageDirectly(ctx, request)],
-  ]
-}
+const { optionalNonBlank, requiredString } = customFields
+
+export const CLIENT_RELAY_ROUTES: readonly AdminRoute[] = [
+  [
+    REQUEST_CODE.GET_CONSUMER_RUNNING_INFO,
+    (ctx, request) => relay(ctx, request, { ...request.extFields }, request.body),
+  ],
+  [REQUEST_CODE.CONSUME_MESSAGE_DIRECTLY, consumeMessageDirectly],
+]
 
 /**
  * CONSUME_MESSAGE_DIRECTLY: the message named by its offsetMsgId is read from this broker's CommitLog and sent
@@ -28,10 +28,9 @@ function consumeMessageDirectly(ctx: AdminContext, request: RemotingCommand): Pr
   const msgId = requiredString(request, 'msgId')
   const decoded = decodeOffsetMsgId(msgId)
   const record = decoded ? broker.store.readRecord(decoded.commitLogOffset) : undefined
-  if (!record)
-    throw new AdminRequestError(RESPONSE_CODE.SYSTEM_ERROR, `no message with msgId ${msgId} on this broker`)
+  if (!record) throw new RequestError(`no message with msgId ${msgId} on this broker`)
   const extFields: Record<string, string> = { ...request.extFields, brokerName: broker.config.brokerName }
-  const topic = optionalString(request, 'topic')
+  const topic = optionalNonBlank(request, 'topic')
   const topicConfig = topic === undefined ? undefined : broker.topics.get(topic)
   if (topicConfig) extFields.topicSysFlag = String(topicConfig.topicSysFlag)
   const group = broker.groups.get(requiredString(request, 'consumerGroup'))

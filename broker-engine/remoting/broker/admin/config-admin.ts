@@ -9,38 +9,26 @@ import {
   resolveBrokerConfig,
   type BrokerConfig,
 } from '../../../broker/broker-config'
+import { RUNTIME_UPDATABLE_BROKER_KEYS } from '../../../broker/broker-controller'
 import { EngineError } from '../../../common/engine-error'
 import { REQUEST_CODE, RESPONSE_CODE } from '../../remoting-codes'
 import { createResponse, type RemotingCommand } from '../../remoting-command'
-import { failure, success, type AdminContext, type AdminHandler } from './admin-context'
+import { failure, success, type AdminContext, type AdminRoute } from './admin-context'
 
 /**
- * Keys UPDATE_BROKER_CONFIG accepts: the BrokerController reads each of them from its config on every request
- * (broker perm on send and pull, pull limits and long polling, transaction refusal, rebalance notices, the query
- * limit), so a new value takes effect at the next request. Everything else is read once at start (paths, ports,
- * names, roles, store geometry, timers, auto-creation held by the topic and group tables) and is refused with
+ * Keys UPDATE_BROKER_CONFIG accepts: the BrokerController's runtime-updatable keys, each read per request, so a
+ * new value takes effect at the next request. Everything else is read once at start and is refused with
  * NO_PERMISSION, as RocketMQ refuses its black-listed keys.
  */
-export const RUNTIME_CONFIG_KEYS: readonly (keyof BrokerConfig)[] = [
-  'brokerPermission',
-  'rejectTransactionMessage',
-  'longPollingEnable',
-  'shortPollingTimeMills',
-  'notifyConsumerIdsChangedEnable',
-  'maxTransferCountOnMessageInMemory',
-  'maxTransferBytesOnMessageInMemory',
-  'defaultQueryMaxNum',
-]
+export const RUNTIME_CONFIG_KEYS: readonly (keyof BrokerConfig)[] = RUNTIME_UPDATABLE_BROKER_KEYS
 
 /** Longest UPDATE_BROKER_CONFIG body read (a Properties text of a few keys). */
 const CONFIG_BODY_BYTES_MAX = 64 * 1024
 
-export function configAdminHandlers(ctx: AdminContext): [number, AdminHandler][] {
-  return [
-    [REQUEST_CODE.GET_BROKER_CONFIG, (request) => getBrokerConfig(ctx, request)],
-    [REQUEST_CODE.UPDATE_BROKER_CONFIG, (request) => updateBrokerConfig(ctx, request)],
-  ]
-}
+export const CONFIG_ADMIN_ROUTES: readonly AdminRoute[] = [
+  [REQUEST_CODE.GET_BROKER_CONFIG, getBrokerConfig],
+  [REQUEST_CODE.UPDATE_BROKER_CONFIG, updateBrokerConfig],
+]
 
 /** The header `version` is the DataVersion JSON a 4.9.4 broker writes there: {"counter":…,"timestamp":…}. */
 function getBrokerConfig(ctx: AdminContext, request: RemotingCommand): RemotingCommand {

@@ -5,20 +5,27 @@ import type { BrokerController } from '../../../broker/broker-controller'
 import { validateTopicName } from '../../../broker/topic-validator'
 import { REQUEST_CODE, RESPONSE_CODE } from '../../remoting-codes'
 import type { RemotingCommand } from '../../remoting-command'
-import { failure, messageQueueJson, success, type AdminContext, type AdminHandler } from './admin-context'
+import { customFields } from '../../request-fields'
+import {
+  failure,
+  invalid,
+  messageQueueJson,
+  success,
+  type AdminContext,
+  type AdminRoute,
+} from './admin-context'
 import { consumeStatsJson, subscribedTopics } from './admin-json'
-import { AdminRequestError, groupField, optionalBool, optionalString, topicField } from './admin-request'
+
+const { groupField, optionalBoolean, optionalNonBlank, topicField } = customFields
 
 /** GetConsumeStatsRequestHeader's topicList separator. */
 const TOPIC_LIST_SEPARATOR = ';'
 
-export function consumeAdminHandlers(ctx: AdminContext): [number, AdminHandler][] {
-  return [
-    [REQUEST_CODE.GET_CONSUME_STATS, (request) => getConsumeStats(ctx, request)],
-    [REQUEST_CODE.GET_BROKER_CONSUME_STATS, (request) => getBrokerConsumeStats(ctx, request)],
-    [REQUEST_CODE.QUERY_CONSUME_TIME_SPAN, (request) => queryConsumeTimeSpan(ctx, request)],
-  ]
-}
+export const CONSUME_ADMIN_ROUTES: readonly AdminRoute[] = [
+  [REQUEST_CODE.GET_CONSUME_STATS, getConsumeStats],
+  [REQUEST_CODE.GET_BROKER_CONSUME_STATS, getBrokerConsumeStats],
+  [REQUEST_CODE.QUERY_CONSUME_TIME_SPAN, queryConsumeTimeSpan],
+]
 
 /**
  * Topics whose stats a group's request covers (PROTOCOL.md 2.7): the named ones, else every topic the group has
@@ -36,14 +43,14 @@ function topicsForStats(broker: BrokerController, group: string, topic: string |
 function getConsumeStats(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
   const group = groupField(request, 'consumerGroup')
   const { broker } = ctx
-  const listed = (optionalString(request, 'topicList') ?? '')
+  const listed = (optionalNonBlank(request, 'topicList') ?? '')
     .split(TOPIC_LIST_SEPARATOR)
     .map((t) => t.trim())
     .filter((t) => t !== '')
-  const topic = optionalString(request, 'topic')
+  const topic = optionalNonBlank(request, 'topic')
   for (const t of topic === undefined ? listed : [...listed, topic]) {
     const reason = validateTopicName(t)
-    if (reason) throw new AdminRequestError(RESPONSE_CODE.INVALID_PARAMETER, reason)
+    if (reason) throw invalid(reason)
   }
   const topics =
     listed.length > 0
@@ -57,7 +64,7 @@ function getConsumeStats(ctx: AdminContext, request: RemotingCommand): RemotingC
  * offsets on (only ordered topics when isOrder), and the total lag over all of them.
  */
 function getBrokerConsumeStats(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
-  const isOrder = optionalBool(request, 'isOrder', false)
+  const isOrder = optionalBoolean(request, 'isOrder') === true
   const { broker } = ctx
   const consumeStatsList: Record<string, unknown>[] = []
   let totalDiff = 0

@@ -2,6 +2,7 @@
 // and what a group consumes (343 topics with offsets, 345 one subscription).
 
 import {
+  SUBSCRIPTION_GROUP_DEFAULTS,
   subscriptionGroupJson,
   type SubscriptionGroupInput,
 } from '../../../broker/subscription-group-manager'
@@ -9,41 +10,28 @@ import { retryTopicOf, validateGroupName } from '../../../broker/topic-validator
 import { isFastjsonObject, parseFastjson, type FastjsonObject, type FastjsonValue } from '../../fastjson'
 import { REQUEST_CODE, RESPONSE_CODE } from '../../remoting-codes'
 import type { RemotingCommand } from '../../remoting-command'
-import { assertMaster, failure, success, type AdminContext, type AdminHandler } from './admin-context'
+import { customFields } from '../../request-fields'
+import { assertMaster, failure, invalid, success, type AdminContext, type AdminRoute } from './admin-context'
 import { subscriptionDataJson } from './admin-json'
-import { AdminRequestError, groupField, optionalBool, requiredString, topicField } from './admin-request'
 
-/** A SubscriptionGroupConfig body is a whole Java object: a field it leaves out has the class's default. */
-const JAVA_DEFAULTS = {
-  consumeEnable: true,
-  consumeFromMinEnable: true,
-  consumeBroadcastEnable: true,
-  consumeMessageOrderly: false,
-  retryQueueNums: 1,
-  retryMaxTimes: 16,
-  brokerId: 0,
-  whichBrokerWhenConsumeSlowly: 1,
-  notifyConsumerIdsChangedEnable: true,
-  groupSysFlag: 0,
-  consumeTimeoutMinute: 15,
-} as const
+const { groupField, optionalBoolean, requiredString, topicField } = customFields
+
+/**
+ * A SubscriptionGroupConfig body is a whole Java object: a field it leaves out has the class's default, not the
+ * group's current value. Attributes are the exception: the body alters them (alterAttributes).
+ */
+const { attributes: _attributes, ...JAVA_DEFAULTS } = SUBSCRIPTION_GROUP_DEFAULTS
 
 type DefaultedField = keyof typeof JAVA_DEFAULTS
 
-export function groupAdminHandlers(ctx: AdminContext): [number, AdminHandler][] {
-  return [
-    [REQUEST_CODE.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, (request) => updateAndCreateGroup(ctx, request)],
-    [REQUEST_CODE.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, (request) => getAllGroups(ctx, request)],
-    [REQUEST_CODE.GET_SUBSCRIPTIONGROUP_CONFIG, (request) => getGroup(ctx, request)],
-    [REQUEST_CODE.DELETE_SUBSCRIPTIONGROUP, (request) => deleteGroup(ctx, request)],
-    [REQUEST_CODE.QUERY_TOPICS_BY_CONSUMER, (request) => queryTopicsByConsumer(ctx, request)],
-    [REQUEST_CODE.QUERY_SUBSCRIPTION_BY_CONSUMER, (request) => querySubscriptionByConsumer(ctx, request)],
-  ]
-}
-
-function invalid(reason: string): AdminRequestError {
-  return new AdminRequestError(RESPONSE_CODE.INVALID_PARAMETER, reason)
-}
+export const GROUP_ADMIN_ROUTES: readonly AdminRoute[] = [
+  [REQUEST_CODE.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, updateAndCreateGroup],
+  [REQUEST_CODE.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, getAllGroups],
+  [REQUEST_CODE.GET_SUBSCRIPTIONGROUP_CONFIG, getGroup],
+  [REQUEST_CODE.DELETE_SUBSCRIPTIONGROUP, deleteGroup],
+  [REQUEST_CODE.QUERY_TOPICS_BY_CONSUMER, queryTopicsByConsumer],
+  [REQUEST_CODE.QUERY_SUBSCRIPTION_BY_CONSUMER, querySubscriptionByConsumer],
+]
 
 /** UPDATE_AND_CREATE_SUBSCRIPTIONGROUP: the body replaces the group's config (unknown properties ignored). */
 function updateAndCreateGroup(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
@@ -122,7 +110,7 @@ function deleteGroup(ctx: AdminContext, request: RemotingCommand): RemotingComma
   if (broker.groups.isSystemGroup(group))
     throw invalid(`group ${group} is a system group; it cannot be deleted`)
   broker.groups.delete(group)
-  if (optionalBool(request, 'cleanOffset', false) || optionalBool(request, 'removeOffset', false))
+  if (optionalBoolean(request, 'cleanOffset') === true || optionalBoolean(request, 'removeOffset') === true)
     broker.offsets.removeGroup(group)
   const retryTopic = retryTopicOf(group)
   if (broker.topics.has(retryTopic)) broker.deleteTopic(retryTopic)

@@ -3,40 +3,40 @@
 
 import { REQUEST_CODE, RESPONSE_CODE } from '../../remoting-codes'
 import type { RemotingCommand } from '../../remoting-command'
+import { customFields } from '../../request-fields'
 import {
   failure,
+  invalid,
   messageQueueJson,
   REMARK_NOT_SET,
   success,
   type AdminContext,
-  type AdminHandler,
+  type AdminRoute,
 } from './admin-context'
 import { subscriptionDataJson } from './admin-json'
-import {
-  AdminRequestError,
+import { readDelayOffsets } from './delay-offset-file'
+import { fastjsonMap } from '../../fastjson-writer'
+
+const {
   groupField,
-  optionalInt,
+  optionalInt32,
   optionalLong,
-  optionalString,
-  requiredInt,
+  optionalNonBlank,
+  requiredInt32,
   requiredLong,
   requiredString,
   topicField,
-} from './admin-request'
-import { readDelayOffsets } from './delay-offset-file'
-import { fastjsonMap } from './fastjson-writer'
+} = customFields
 
 /** Units one QUERY_CONSUME_QUEUE returns at most (RocketMQ sets no bound; the answer must stay small). */
 export const QUERY_CONSUME_QUEUE_COUNT_MAX = 1000
 
-export function offsetAdminHandlers(ctx: AdminContext): [number, AdminHandler][] {
-  return [
-    [REQUEST_CODE.INVOKE_BROKER_TO_RESET_OFFSET, (request) => resetOffset(ctx, request)],
-    [REQUEST_CODE.GET_ALL_CONSUMER_OFFSET, (request) => getAllConsumerOffset(ctx, request)],
-    [REQUEST_CODE.GET_ALL_DELAY_OFFSET, (request) => getAllDelayOffset(ctx, request)],
-    [REQUEST_CODE.QUERY_CONSUME_QUEUE, (request) => queryConsumeQueue(ctx, request)],
-  ]
-}
+export const OFFSET_ADMIN_ROUTES: readonly AdminRoute[] = [
+  [REQUEST_CODE.INVOKE_BROKER_TO_RESET_OFFSET, resetOffset],
+  [REQUEST_CODE.GET_ALL_CONSUMER_OFFSET, getAllConsumerOffset],
+  [REQUEST_CODE.GET_ALL_DELAY_OFFSET, getAllDelayOffset],
+  [REQUEST_CODE.QUERY_CONSUME_QUEUE, queryConsumeQueue],
+]
 
 /**
  * INVOKE_BROKER_TO_RESET_OFFSET the 5.x way (useServerSideResetOffset): the broker stores the new offsets and
@@ -50,7 +50,7 @@ function resetOffset(ctx: AdminContext, request: RemotingCommand): RemotingComma
   const topic = topicField(request)
   const group = groupField(request, 'group')
   const timestamp = requiredLong(request, 'timestamp')
-  const queueId = optionalInt(request, 'queueId') ?? -1
+  const queueId = optionalInt32(request, 'queueId') ?? -1
   const offset = optionalLong(request, 'offset')
   const { broker } = ctx
   if (broker.config.brokerRole === 'SLAVE')
@@ -65,10 +65,7 @@ function resetOffset(ctx: AdminContext, request: RemotingCommand): RemotingComma
   const offsets = new Map<number, number>()
   if (queueId >= 0) {
     if (queueId >= config.readQueueNums)
-      throw new AdminRequestError(
-        RESPONSE_CODE.INVALID_PARAMETER,
-        `queueId ${queueId} is illegal: topic ${topic} has ${config.readQueueNums} read queues`,
-      )
+      throw invalid(`queueId ${queueId} is illegal: topic ${topic} has ${config.readQueueNums} read queues`)
     if (offset !== undefined && offset !== -1) {
       const min = store.getMinOffsetInQueue(topic, queueId)
       const max = store.getMaxOffsetInQueue(topic, queueId)
@@ -118,10 +115,10 @@ function getAllDelayOffset(ctx: AdminContext, request: RemotingCommand): Remotin
  */
 function queryConsumeQueue(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
   const topic = requiredString(request, 'topic')
-  const queueId = requiredInt(request, 'queueId')
+  const queueId = requiredInt32(request, 'queueId')
   const index = requiredLong(request, 'index')
-  const count = requiredInt(request, 'count')
-  const group = optionalString(request, 'consumerGroup')
+  const count = requiredInt32(request, 'count')
+  const group = optionalNonBlank(request, 'consumerGroup')
   const { broker } = ctx
   const config = broker.topics.get(topic)
   if (!config || queueId < 0 || queueId >= Math.max(config.readQueueNums, config.writeQueueNums))

@@ -11,7 +11,7 @@ import { SCHEDULE_TOPIC } from '../../../store/message-constants'
 import { ENGINE_REMOTING_VERSION } from '../../remoting-codes'
 import type { AdminContext } from './admin-context'
 import { readDelayOffsets } from './delay-offset-file'
-import { javaDoubleText } from './fastjson-writer'
+import { javaDoubleText } from '../../fastjson-writer'
 
 export function brokerRuntimeInfo(ctx: AdminContext): Record<string, string> {
   const { broker, sampler, clock } = ctx

@@ -3,21 +3,21 @@
 
 import { REQUEST_CODE, RESPONSE_CODE } from '../../remoting-codes'
 import type { RemotingCommand } from '../../remoting-command'
-import { failure, success, type AdminContext, type AdminHandler } from './admin-context'
-import { requiredString } from './admin-request'
-import { javaDouble } from './fastjson-writer'
+import { customFields } from '../../request-fields'
+import { failure, success, type AdminContext, type AdminRoute } from './admin-context'
+import { javaDouble } from '../../fastjson-writer'
 import { brokerRuntimeInfo } from './runtime-info'
 import type { SeriesStats, WindowStats } from './traffic-sampler'
 
-export function statsAdminHandlers(ctx: AdminContext): [number, AdminHandler][] {
-  return [
-    [
-      REQUEST_CODE.GET_BROKER_RUNTIME_INFO,
-      (request) => success(request, { body: { table: brokerRuntimeInfo(ctx) } }),
-    ],
-    [REQUEST_CODE.VIEW_BROKER_STATS_DATA, (request) => viewBrokerStatsData(ctx, request)],
-  ]
-}
+const { requiredString } = customFields
+
+export const STATS_ADMIN_ROUTES: readonly AdminRoute[] = [
+  [
+    REQUEST_CODE.GET_BROKER_RUNTIME_INFO,
+    (ctx, request) => success(request, { body: { table: brokerRuntimeInfo(ctx) } }),
+  ],
+  [REQUEST_CODE.VIEW_BROKER_STATS_DATA, viewBrokerStatsData],
+]
 
 /**
  * The stats this broker has, by RocketMQ's BrokerStatsManager names: TOPIC_PUT_NUMS (key: topic),

@@ -4,75 +4,45 @@
 import { topicStats } from '../../../broker/broker-stats'
 import { topicConfigJson } from '../../../broker/topic-config-manager'
 import {
-  AUTO_CREATE_TOPIC_KEY_TOPIC,
   RETRY_GROUP_TOPIC_PREFIX,
-  RMQ_SYS_BENCHMARK_TOPIC,
-  RMQ_SYS_OFFSET_MOVED_EVENT,
-  RMQ_SYS_SCHEDULE_TOPIC,
-  RMQ_SYS_SELF_TEST_TOPIC,
-  RMQ_SYS_TRACE_TOPIC,
-  RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC,
-  RMQ_SYS_TRANS_HALF_TOPIC,
-  RMQ_SYS_TRANS_OP_HALF_TOPIC,
+  TOPIC_VALIDATOR_SYSTEM_TOPICS,
   validateTopicName,
 } from '../../../broker/topic-validator'
 import { REQUEST_CODE, RESPONSE_CODE } from '../../remoting-codes'
 import type { RemotingCommand } from '../../remoting-command'
+import { customFields } from '../../request-fields'
 import {
   assertMaster,
   failure,
+  invalid,
   messageQueueJson,
   REMARK_NOT_SET,
   success,
   type AdminContext,
-  type AdminHandler,
+  type AdminRoute,
 } from './admin-context'
-import {
-  AdminRequestError,
-  optionalBool,
-  optionalInt,
-  optionalString,
-  requiredInt,
-  requiredString,
-  topicField,
-} from './admin-request'
-import { fastjsonMap, javaDouble } from './fastjson-writer'
+import { fastjsonMap, javaDouble } from '../../fastjson-writer'
 
-/** TopicValidator's fixed system topic set, which GET_SYSTEM_TOPIC_LIST_FROM_BROKER lists whether present or not. */
-const SYSTEM_TOPICS = [
-  AUTO_CREATE_TOPIC_KEY_TOPIC,
-  RMQ_SYS_SCHEDULE_TOPIC,
-  RMQ_SYS_BENCHMARK_TOPIC,
-  RMQ_SYS_TRANS_HALF_TOPIC,
-  RMQ_SYS_TRACE_TOPIC,
-  RMQ_SYS_TRANS_OP_HALF_TOPIC,
-  RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC,
-  RMQ_SYS_SELF_TEST_TOPIC,
-  RMQ_SYS_OFFSET_MOVED_EVENT,
-]
+const { optionalBoolean, optionalInt32, optionalNonBlank, requiredInt32, requiredString, topicField } =
+  customFields
 
 const MESSAGE_TYPE_ATTRIBUTE = 'message.type'
 
-export function topicAdminHandlers(ctx: AdminContext): [number, AdminHandler][] {
-  return [
-    [REQUEST_CODE.UPDATE_AND_CREATE_TOPIC, (request) => updateAndCreateTopic(ctx, request)],
-    [REQUEST_CODE.GET_ALL_TOPIC_CONFIG, (request) => getAllTopicConfig(ctx, request)],
-    [REQUEST_CODE.GET_TOPIC_CONFIG, (request) => getTopicConfig(ctx, request)],
-    [REQUEST_CODE.DELETE_TOPIC_IN_BROKER, (request) => deleteTopicInBroker(ctx, request)],
-    [REQUEST_CODE.GET_TOPIC_STATS_INFO, (request) => getTopicStatsInfo(ctx, request)],
-    [REQUEST_CODE.QUERY_TOPIC_CONSUME_BY_WHO, (request) => queryTopicConsumeByWho(ctx, request)],
-    [REQUEST_CODE.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, (request) => getSystemTopicList(ctx, request)],
-  ]
-}
+export const TOPIC_ADMIN_ROUTES: readonly AdminRoute[] = [
+  [REQUEST_CODE.UPDATE_AND_CREATE_TOPIC, updateAndCreateTopic],
+  [REQUEST_CODE.GET_ALL_TOPIC_CONFIG, getAllTopicConfig],
+  [REQUEST_CODE.GET_TOPIC_CONFIG, getTopicConfig],
+  [REQUEST_CODE.DELETE_TOPIC_IN_BROKER, deleteTopicInBroker],
+  [REQUEST_CODE.GET_TOPIC_STATS_INFO, getTopicStatsInfo],
+  [REQUEST_CODE.QUERY_TOPIC_CONSUME_BY_WHO, queryTopicConsumeByWho],
+  [REQUEST_CODE.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, getSystemTopicList],
+]
 
 /** A topic name an admin may create or delete: valid and not one of the broker's system topics. */
 function adminTopicField(ctx: AdminContext, request: RemotingCommand): string {
   const topic = topicField(request)
   if (ctx.broker.topics.isSystemTopic(topic))
-    throw new AdminRequestError(
-      RESPONSE_CODE.INVALID_PARAMETER,
-      `The topic[${topic}] is conflict with system topic.`,
-    )
+    throw invalid(`The topic[${topic}] is conflict with system topic.`)
   return topic
 }
 
@@ -84,23 +54,20 @@ function adminTopicField(ctx: AdminContext, request: RemotingCommand): string {
 function updateAndCreateTopic(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
   assertMaster(ctx)
   const topic = adminTopicField(ctx, request)
-  const topicFilterType = optionalString(request, 'topicFilterType') ?? 'SINGLE_TAG'
+  const topicFilterType = optionalNonBlank(request, 'topicFilterType') ?? 'SINGLE_TAG'
   if (topicFilterType !== 'SINGLE_TAG' && topicFilterType !== 'MULTI_TAG')
-    throw new AdminRequestError(
-      RESPONSE_CODE.INVALID_PARAMETER,
-      `topicFilterType must be SINGLE_TAG or MULTI_TAG; got ${JSON.stringify(topicFilterType)}`,
-    )
+    throw invalid(`topicFilterType must be SINGLE_TAG or MULTI_TAG; got ${JSON.stringify(topicFilterType)}`)
   const existing = ctx.broker.topics.get(topic)
-  const modification = optionalString(request, 'attributes')
+  const modification = optionalNonBlank(request, 'attributes')
   const attributes = alterAttributes(existing?.attributes ?? {}, modification, existing === undefined)
   ctx.broker.upsertTopic({
     topicName: topic,
-    readQueueNums: requiredInt(request, 'readQueueNums'),
-    writeQueueNums: requiredInt(request, 'writeQueueNums'),
-    perm: requiredInt(request, 'perm'),
+    readQueueNums: requiredInt32(request, 'readQueueNums'),
+    writeQueueNums: requiredInt32(request, 'writeQueueNums'),
+    perm: requiredInt32(request, 'perm'),
     topicFilterType,
-    topicSysFlag: optionalInt(request, 'topicSysFlag') ?? 0,
-    order: optionalBool(request, 'order', false),
+    topicSysFlag: optionalInt32(request, 'topicSysFlag') ?? 0,
+    order: optionalBoolean(request, 'order') === true,
     attributes,
   })
   return success(request, { remark: REMARK_NOT_SET })
@@ -123,20 +90,13 @@ function alterAttributes(
       const key = text.slice(1, eq)
       const value = text.slice(eq + 1)
       if (key === MESSAGE_TYPE_ATTRIBUTE && value === 'MIXED')
-        throw new AdminRequestError(RESPONSE_CODE.INVALID_PARAMETER, 'MIXED message type is not supported.')
+        throw invalid('MIXED message type is not supported.')
       next[key] = value
     } else if (sign === '-' && eq < 0 && text.length > 1) {
-      if (creating)
-        throw new AdminRequestError(
-          RESPONSE_CODE.INVALID_PARAMETER,
-          `only add attribute is supported while creating topic; got ${text}`,
-        )
+      if (creating) throw invalid(`only add attribute is supported while creating topic; got ${text}`)
       delete next[text.slice(1)]
     } else {
-      throw new AdminRequestError(
-        RESPONSE_CODE.INVALID_PARAMETER,
-        `attribute format is wrong: ${JSON.stringify(text)} (expected +key=value or -key)`,
-      )
+      throw invalid(`attribute format is wrong: ${JSON.stringify(text)} (expected +key=value or -key)`)
     }
   }
   return next
@@ -222,9 +182,12 @@ function queryTopicConsumeByWho(ctx: AdminContext, request: RemotingCommand): Re
   return success(request, { body: { groupList: [...groups].sort() } })
 }
 
-/** GET_SYSTEM_TOPIC_LIST_FROM_BROKER: RocketMQ's system topic set plus this broker's own reserved topics. */
+/**
+ * GET_SYSTEM_TOPIC_LIST_FROM_BROKER: TopicValidator's system topic set, listed whether present or not, plus this
+ * broker's own reserved topics.
+ */
 function getSystemTopicList(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
-  const topics = new Set(SYSTEM_TOPICS)
+  const topics = new Set(TOPIC_VALIDATOR_SYSTEM_TOPICS)
   for (const config of ctx.broker.topics.list())
     if (ctx.broker.topics.isSystemTopic(config.topicName)) topics.add(config.topicName)
   return success(request, { body: { topicList: [...topics].sort() } })

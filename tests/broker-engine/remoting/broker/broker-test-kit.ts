@@ -1,22 +1,26 @@
-// Shared helpers for the broker processor tests: a one-broker EmbeddedCluster on a ManualClock behind a
-// RemotingServer (127.0.0.1, port 0) with the client-facing processors registered, RemotingClients to drive it,
-// and the captured RocketMQ 4.9.4 / ali-ons request frames replayed with per-test names.
+// Shared helpers for the broker processor tests (client-facing here, admin/ builds on it): a one-broker
+// EmbeddedCluster on a ManualClock behind a RemotingServer (127.0.0.1, port 0) with a processor set registered,
+// RemotingClients to drive it, and the captured RocketMQ 4.9.4 / ali-ons request frames replayed with per-test
+// names.
 
-import fs from 'node:fs'
 import net from 'node:net'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterEach } from 'vitest'
+import { afterEach, expect } from 'vitest'
 import type { BrokerConfig } from '../../../../broker-engine/broker/broker-config'
 import type { BrokerController } from '../../../../broker-engine/broker/broker-controller'
+import type { Clock } from '../../../../broker-engine/common/clock'
 import { EmbeddedCluster } from '../../../../broker-engine/cluster/embedded-cluster'
-import { decodeFrame, FrameDecoder } from '../../../../broker-engine/remoting/frame-codec'
+import { FrameDecoder } from '../../../../broker-engine/remoting/frame-codec'
 import {
   registerBrokerProcessors,
   type BrokerProcessors,
 } from '../../../../broker-engine/remoting/broker/broker-processors'
 import { RemotingClient } from '../../../../broker-engine/remoting/remoting-client'
-import { createRequest, type RemotingCommand } from '../../../../broker-engine/remoting/remoting-command'
+import {
+  createRequest,
+  type ExtFields,
+  type RemotingCommand,
+} from '../../../../broker-engine/remoting/remoting-command'
+import { RESPONSE_CODE } from '../../../../broker-engine/remoting/remoting-codes'
 import type {
   RemotingConnection,
   RequestHandler,
@@ -25,39 +29,51 @@ import { RemotingServer } from '../../../../broker-engine/remoting/remoting-serv
 import { decodeRecord, type DecodedMessage } from '../../../../broker-engine/store/message-codec'
 import { ManualClock } from '../../../../broker-engine/testing/manual-clock'
 import { SMALL_STORE, tempStoreDir } from '../../store/store-test-kit'
+import { fixtureCommand, fixtureFrame } from '../remoting-fixtures'
 
-const FIXTURES = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../fixtures/rocketmq-remoting',
-)
-
+/** Near the capture run (2026-11-28), so captured timestamps fall inside the test's store history. */
 export const START_MS = Date.UTC(2026, 10, 28, 10, 0, 0)
 export const TIMEOUT_MS = 5000
 
-export interface Harness {
+/** A broker behind a RemotingServer, with clients to talk to it. */
+export interface BrokerServer {
   readonly broker: BrokerController
   readonly cluster: EmbeddedCluster
   readonly server: RemotingServer
-  readonly processors: BrokerProcessors
   readonly clock: ManualClock
   readonly addr: string
   readonly logs: string[]
   /** A new client (its own TCP connection); requests the broker sends it go to `onRequest`. */
   client(onRequest?: RequestHandler): RemotingClient
-  /** Sends with the default client and waits for the answer. */
+  /** Sends with the default client (or `client`) and waits for the answer. */
   invoke(request: RemotingCommand, client?: RemotingClient): Promise<RemotingCommand>
-  /** The default client's connection. */
+  /** Sends a request with this code and extFields (and body) with the default client. */
+  call(code: number, extFields?: ExtFields, body?: Buffer): Promise<RemotingCommand>
+  /** The default client's (or `client`'s) connection. */
   connection(client?: RemotingClient): Promise<RemotingConnection>
+  /** The server side of a client's connection (what a ClientChannelLookup hands out). */
+  serverConnectionOf(client: RemotingClient): Promise<RemotingConnection>
   close(): Promise<void>
 }
 
-const open: Harness[] = []
+/** Registers a processor set for the test; `stop` runs before the server closes. */
+export type RegisterProcessors<T> = (
+  server: RemotingServer,
+  broker: BrokerController,
+  env: { readonly clock: Clock; readonly log: (message: string) => void },
+) => T & { stop(): void }
+
+const open: BrokerServer[] = []
 
 afterEach(async () => {
-  for (const h of open.splice(0)) await h.close()
+  for (const h of open.splice(0).reverse()) await h.close()
 })
 
-export async function startHarness(config: Partial<BrokerConfig> = {}): Promise<Harness> {
+/** Starts the broker and server with `register`'s processors; the test's afterEach closes everything. */
+export async function startBrokerServer<T>(
+  config: Partial<BrokerConfig>,
+  register: RegisterProcessors<T>,
+): Promise<BrokerServer & { readonly processors: T }> {
   const clock = new ManualClock(START_MS)
   const logs: string[] = []
   const log = (m: string): void => void logs.push(m)
@@ -69,7 +85,9 @@ export async function startHarness(config: Partial<BrokerConfig> = {}): Promise<
   })
   const broker = cluster.brokers[0]!
   const server = new RemotingServer({ port: 0, log })
-  const processors = registerBrokerProcessors(server, broker, { log, clock })
+  const serverConnections: RemotingConnection[] = []
+  server.onConnection((c) => serverConnections.push(c))
+  const processors = register(server, broker, { clock, log })
   const port = await server.listen()
   const addr = `127.0.0.1:${port}`
   const clients: RemotingClient[] = []
@@ -79,8 +97,9 @@ export async function startHarness(config: Partial<BrokerConfig> = {}): Promise<
     return c
   }
   const main = client()
+  const invoke = (request: RemotingCommand, c = main) => c.invoke(addr, request, TIMEOUT_MS)
   let closed = false
-  const harness: Harness = {
+  const harness = {
     broker,
     cluster,
     server,
@@ -89,19 +108,40 @@ export async function startHarness(config: Partial<BrokerConfig> = {}): Promise<
     addr,
     logs,
     client,
-    invoke: (request, c = main) => c.invoke(addr, request, TIMEOUT_MS),
+    invoke,
+    call: (code: number, extFields?: ExtFields, body?: Buffer) =>
+      invoke(createRequest(code, { extFields, body })),
     connection: (c = main) => c.connection(addr, TIMEOUT_MS),
+    async serverConnectionOf(c: RemotingClient) {
+      const local = (await c.connection(addr, TIMEOUT_MS)).socket.localPort
+      for (let i = 0; i < 100; i++) {
+        const found = serverConnections.find((s) => s.socket.remotePort === local)
+        if (found) return found
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      throw new Error(`no server connection for local port ${local}`)
+    },
     async close() {
       if (closed) return
       closed = true
+      processors.stop()
       for (const c of clients) c.close()
-      processors.close()
       await server.close()
       await cluster.shutdown()
     },
   }
   open.push(harness)
   return harness
+}
+
+export type Harness = BrokerServer & { readonly processors: BrokerProcessors }
+
+/** The client-facing processors (send, pull, offsets, heartbeats, transactions) on a fresh broker. */
+export function startHarness(config: Partial<BrokerConfig> = {}): Promise<Harness> {
+  return startBrokerServer(config, (server, broker, { clock, log }) => {
+    const processors = registerBrokerProcessors(server, broker, { log, clock })
+    return { ...processors, stop: () => processors.close() }
+  })
 }
 
 /**
@@ -112,8 +152,7 @@ export function fixtureRequest(
   file: string,
   changes: { ext?: Record<string, string | undefined>; body?: Buffer | null } = {},
 ): RemotingCommand {
-  const frame = fs.readFileSync(path.join(FIXTURES, `${file}.req.bin`))
-  const request = decodeFrame(frame, 4, frame.length)
+  const request = fixtureCommand(file, 'req')
   const extFields: Record<string, string> = { ...request.extFields }
   for (const [name, value] of Object.entries(changes.ext ?? {})) {
     if (value === undefined) delete extFields[name]
@@ -146,6 +185,42 @@ export function decodeRecords(body: Buffer | undefined): DecodedMessage[] {
   if (!body) return out
   for (let pos = 0; pos < body.length; pos += body.readInt32BE(pos)) out.push(decodeRecord(body, pos))
   return out
+}
+
+/** Sends `body` to the queue as the Java producer does and asserts SUCCESS; returns the stored message. */
+export async function sendOk(
+  h: BrokerServer,
+  topic: string,
+  queueId: number,
+  body: string,
+  properties?: string,
+): Promise<{ offsetMsgId: string; message: DecodedMessage }> {
+  const res = await h.invoke(sendRequest(topic, queueId, body, properties))
+  expect(res.code).toBe(RESPONSE_CODE.SUCCESS)
+  const offsetMsgId = ext(res).msgId!
+  return { offsetMsgId, message: h.broker.store.lookMessageByOffsetMsgId(offsetMsgId)! }
+}
+
+/** The records stored in a queue from `offset` on. */
+export function storedRecords(h: BrokerServer, topic: string, queueId: number, offset = 0): DecodedMessage[] {
+  const got = h.broker.store.getMessage({ topic, queueId, queueOffset: offset, maxMsgNums: 64 })
+  return decodeRecords(got.records)
+}
+
+/** Closes a client's connection and waits until the broker has dropped its producers of `producerGroup`. */
+export async function disconnectProducer(
+  h: BrokerServer,
+  client: RemotingClient,
+  producerGroup: string,
+): Promise<void> {
+  ;(await h.connection(client)).close()
+  await within(
+    (async () => {
+      while (h.broker.clients.producerConnections(producerGroup).length > 0)
+        await new Promise((resolve) => setImmediate(resolve))
+    })(),
+    'the producer to leave',
+  )
 }
 
 /** A HeartbeatData body shaped like the Java push consumer's (capture 068). */
@@ -230,7 +305,7 @@ export function within<T>(promise: Promise<T>, what: string, ms = TIMEOUT_MS): P
  * resolves with the first command the broker sends back.
  */
 export function rawExchange(addr: string, file: string): Promise<RemotingCommand> {
-  const frame = fs.readFileSync(path.join(FIXTURES, `${file}.req.bin`))
+  const frame = fixtureFrame(file, 'req')
   const at = addr.lastIndexOf(':')
   return within(
     new Promise<RemotingCommand>((resolve, reject) => {

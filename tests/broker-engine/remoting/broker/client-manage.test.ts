@@ -4,6 +4,7 @@ import type { RemotingCommand } from '../../../../broker-engine/remoting/remotin
 import {
   brokerRequests,
   consumerHeartbeat,
+  disconnectProducer,
   ext,
   fixtureRequest,
   producerHeartbeat,
@@ -135,14 +136,7 @@ describe('HEART_BEAT and the consumer group', () => {
     expect(
       h.broker.clients.producerConnections('please_rename_unique_group_name').map((c) => c.clientId),
     ).toEqual(['192.0.2.2@14524#3655422677736'])
-    ;(await h.connection(producer)).close()
-    await within(
-      (async () => {
-        while (h.broker.clients.producerConnections('please_rename_unique_group_name').length > 0)
-          await new Promise((resolve) => setImmediate(resolve))
-      })(),
-      'the producer to leave',
-    )
+    await disconnectProducer(h, producer, 'please_rename_unique_group_name')
     expect(
       h.processors.connectionOf('please_rename_unique_group_name', '192.0.2.2@14524#3655422677736'),
     ).toBeUndefined()

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { REQUEST_CODE, RESPONSE_CODE } from '../../../../broker-engine/remoting/remoting-codes'
 import { findProperty } from '../../../../broker-engine/store/message-properties'
 import { SCHEDULE_TOPIC } from '../../../../broker-engine/store/message-constants'
-import type { Harness } from './broker-test-kit'
 import {
   decodeRecords,
   ext,
@@ -10,22 +9,14 @@ import {
   pullRequest,
   rawExchange,
   request,
-  sendRequest,
+  sendOk,
   startHarness,
 } from './broker-test-kit'
-
-async function send(h: Harness, topic: string, queueId: number, body: string, properties?: string) {
-  const res = await h.invoke(sendRequest(topic, queueId, body, properties))
-  expect(res.code).toBe(RESPONSE_CODE.SUCCESS)
-  const offsetMsgId = ext(res).msgId!
-  const message = h.broker.store.lookMessageByOffsetMsgId(offsetMsgId)!
-  return { offsetMsgId, message }
-}
 
 describe('consumer offsets', () => {
   it('answers a new group offset 0 (quirk 19), 22 when asked not to, and the stored offset after updates', async () => {
     const h = await startHarness()
-    await send(h, 'TopicTest', 3, 'x')
+    await sendOk(h, 'TopicTest', 3, 'x')
     const query = (extra: Record<string, string> = {}) =>
       h.invoke(fixtureRequest('072-java-quickstart-consumer-QUERY_CONSUMER_OFFSET', { ext: extra }))
     const fresh = await query()
@@ -73,11 +64,11 @@ describe('queue offsets and times', () => {
   it('answers max, min, earliest store time and offsets by timestamp', async () => {
     const h = await startHarness()
     const t0 = h.clock.nowMs()
-    await send(h, 'FixtureTopic', 0, 'a')
+    await sendOk(h, 'FixtureTopic', 0, 'a')
     h.clock.advance(1000)
-    await send(h, 'FixtureTopic', 0, 'b')
+    await sendOk(h, 'FixtureTopic', 0, 'b')
     h.clock.advance(1000)
-    await send(h, 'FixtureTopic', 0, 'c')
+    await sendOk(h, 'FixtureTopic', 0, 'c')
     const max = await h.invoke(fixtureRequest('149-mqadmin-printMsgByQueue-GET_MAX_OFFSET'))
     expect(max.extFields).toEqual({ offset: '3' })
     const min = await h.invoke(fixtureRequest('148-mqadmin-printMsgByQueue-GET_MIN_OFFSET'))
@@ -106,14 +97,14 @@ describe('queue offsets and times', () => {
 describe('QUERY_MESSAGE and VIEW_MESSAGE_BY_ID', () => {
   it('finds messages by key and by UNIQ_KEY, and answers 22 when there are none', async () => {
     const h = await startHarness()
-    const { message } = await send(
+    const { message } = await sendOk(
       h,
       'FixtureTopic',
       1,
       'keyed',
       'KEYS\u0001fixture-key-7 other\u0002TAGS\u0001TagA',
     )
-    await send(h, 'FixtureTopic', 1, 'unrelated', 'KEYS\u0001fixture-key-8')
+    await sendOk(h, 'FixtureTopic', 1, 'unrelated', 'KEYS\u0001fixture-key-8')
     const byKey = await h.invoke(fixtureRequest('126-mqadmin-queryMsgByKey-QUERY_MESSAGE'))
     expect(byKey.code).toBe(RESPONSE_CODE.SUCCESS)
     expect(ext(byKey)).toEqual({
@@ -143,8 +134,8 @@ describe('QUERY_MESSAGE and VIEW_MESSAGE_BY_ID', () => {
 
   it('views a message by CommitLog offset and answers SYSTEM_ERROR where there is none', async () => {
     const h = await startHarness()
-    await send(h, 'FixtureTopic', 0, 'first')
-    const { message } = await send(h, 'FixtureTopic', 0, 'second')
+    await sendOk(h, 'FixtureTopic', 0, 'first')
+    const { message } = await sendOk(h, 'FixtureTopic', 0, 'second')
     const view = await h.invoke(
       fixtureRequest('120-mqadmin-queryMsgById-VIEW_MESSAGE_BY_ID', {
         ext: { offset: String(message.commitLogOffset) },
@@ -199,7 +190,7 @@ describe('orderly locks', () => {
 describe('CONSUMER_SEND_MSG_BACK', () => {
   it('puts the message into %RETRY%group after delay level 3', async () => {
     const h = await startHarness()
-    const { message, offsetMsgId } = await send(h, 'FixtureRetryTopic', 3, 'retry me')
+    const { message, offsetMsgId } = await sendOk(h, 'FixtureRetryTopic', 3, 'retry me')
     const back = await h.invoke(
       fixtureRequest('185-java-reconsume-once-CONSUMER_SEND_MSG_BACK', {
         ext: { offset: String(message.commitLogOffset), originMsgId: offsetMsgId },
@@ -228,6 +219,19 @@ describe('CONSUMER_SEND_MSG_BACK', () => {
     )
     expect(back.code).toBe(RESPONSE_CODE.SYSTEM_ERROR)
     expect(back.remark).toContain('123456')
+  })
+
+  it('answers a group name the engine refuses like any refusal', async () => {
+    const h = await startHarness()
+    const { message } = await sendOk(h, 'FixtureRetryTopic', 3, 'retry me')
+    const back = await h.invoke(
+      fixtureRequest('185-java-reconsume-once-CONSUMER_SEND_MSG_BACK', {
+        ext: { offset: String(message.commitLogOffset), group: 'a b' },
+      }),
+    )
+    expect([back.code, back.extFields]).toEqual([RESPONSE_CODE.SYSTEM_ERROR, {}])
+    expect(back.remark).toMatch(/illegal characters/)
+    expect(h.logs.filter((l) => l.includes('failed'))).toEqual([])
   })
 })
 

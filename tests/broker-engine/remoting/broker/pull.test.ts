@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { REQUEST_CODE, RESPONSE_CODE } from '../../../../broker-engine/remoting/remoting-codes'
 import { findProperty } from '../../../../broker-engine/store/message-properties'
 import { MESSAGE_MAGIC_CODE_V1 } from '../../../../broker-engine/store/message-constants'
-import type { Harness } from './broker-test-kit'
 import {
   consumerHeartbeat,
   decodeRecords,
@@ -11,15 +10,14 @@ import {
   pullRequest,
   rawExchange,
   request,
-  sendRequest,
+  sendOk,
   startHarness,
+  type Harness,
 } from './broker-test-kit'
 
+/** One message per tag, bodies m0, m1, … */
 async function sendAll(h: Harness, topic: string, queueId: number, tags: string[]): Promise<void> {
-  for (const [i, tag] of tags.entries()) {
-    const res = await h.invoke(sendRequest(topic, queueId, `m${i}`, `TAGS\u0001${tag}`))
-    expect(res.code).toBe(RESPONSE_CODE.SUCCESS)
-  }
+  for (const [i, tag] of tags.entries()) await sendOk(h, topic, queueId, `m${i}`, `TAGS\u0001${tag}`)
 }
 
 /** Answered by the server only after every earlier request on the default connection was handled. */
@@ -196,6 +194,16 @@ describe('PULL_MESSAGE', () => {
     expect(noOffset.code).toBe(RESPONSE_CODE.SYSTEM_ERROR)
     expect(noOffset.remark).toContain('queueOffset is missing')
     expect((await h.invoke(pullRequest('cg', 'ErrTopic', 0, 0))).code).toBe(RESPONSE_CODE.SUCCESS)
+  })
+
+  it('answers a group name the engine refuses (found after the pull started) like any refusal', async () => {
+    const h = await startHarness()
+    await sendAll(h, 'ErrTopic', 0, ['TagA'])
+    const bad = await h.invoke(pullRequest('a b', 'ErrTopic', 0, 0))
+    // The processor's own error answer (empty custom header), not the connection's catch-all and its log line.
+    expect([bad.code, bad.extFields]).toEqual([RESPONSE_CODE.SYSTEM_ERROR, {}])
+    expect(bad.remark).toMatch(/illegal characters/)
+    expect(h.logs.filter((l) => l.includes('failed'))).toEqual([])
   })
 
   it('a held pull whose connection closes neither throws nor stops the server', async () => {

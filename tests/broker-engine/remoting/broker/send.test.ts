@@ -8,7 +8,6 @@ import { RemotingClient } from '../../../../broker-engine/remoting/remoting-clie
 import { RemotingServer } from '../../../../broker-engine/remoting/remoting-server'
 import { findProperty, parseProperties } from '../../../../broker-engine/store/message-properties'
 import { MESSAGE_MAGIC_CODE_V1, SCHEDULE_TOPIC } from '../../../../broker-engine/store/message-constants'
-import type { Harness } from './broker-test-kit'
 import {
   decodeRecords,
   ext,
@@ -17,13 +16,8 @@ import {
   rawExchange,
   request,
   startHarness,
+  storedRecords,
 } from './broker-test-kit'
-
-/** The records stored in a queue from `offset` on. */
-function stored(h: Harness, topic: string, queueId: number, offset = 0) {
-  const got = h.broker.store.getMessage({ topic, queueId, queueOffset: offset, maxMsgNums: 64 })
-  return decodeRecords(got.records)
-}
 
 describe('SEND_MESSAGE_V2 / SEND_MESSAGE: the answer and the stored record', () => {
   it('stores a captured Java V2 send with the peer as born host and answers like the 4.9.4 broker', async () => {
@@ -42,7 +36,7 @@ describe('SEND_MESSAGE_V2 / SEND_MESSAGE: the answer and the stored record', () 
       MSG_REGION: 'DefaultRegion',
       TRACE_ON: 'true',
     })
-    const [m] = stored(h, 'FixtureTopic', 1)
+    const [m] = storedRecords(h, 'FixtureTopic', 1)
     expect(m).toBeDefined()
     expect(h.broker.store.offsetMsgIdOf(m!.commitLogOffset)).toBe(ext(res).msgId)
     expect(m!.magicCode).toBe(MESSAGE_MAGIC_CODE_V1)
@@ -84,7 +78,7 @@ describe('SEND_MESSAGE_V2 / SEND_MESSAGE: the answer and the stored record', () 
     )
     expect(res.code).toBe(RESPONSE_CODE.SUCCESS)
     expect(ext(res).queueId).toBe('2')
-    const [m] = stored(h, 'V1Topic', 2)
+    const [m] = storedRecords(h, 'V1Topic', 2)
     expect(m!.flag).toBe(7)
     expect(m!.body.toString()).toBe('v1 body')
     expect(findProperty(m!.propertiesString, 'UNIQ_KEY')).toMatch(/^[0-9A-F]{32}$/)
@@ -98,7 +92,7 @@ describe('SEND_MESSAGE_V2 / SEND_MESSAGE: the answer and the stored record', () 
     expect(res.code).toBe(RESPONSE_CODE.SUCCESS)
     expect(res.serializeType).toBe(1)
     expect(ext(res).msgId).toMatch(/^[0-9A-F]{32}$/)
-    expect(stored(h, 'FixtureTopic', 1)).toHaveLength(1)
+    expect(storedRecords(h, 'FixtureTopic', 1)).toHaveLength(1)
   })
 
   it('takes ali-ons frames as they were on the wire: JSON numbers, a trailing \\u0002, no UNIQ_KEY', async () => {
@@ -107,7 +101,7 @@ describe('SEND_MESSAGE_V2 / SEND_MESSAGE: the answer and the stored record', () 
     expect(res.code).toBe(RESPONSE_CODE.SUCCESS)
     expect(res.opaque).toBe(6)
     expect(ext(res).queueId).toBe('0')
-    const [m] = stored(h, 'AliOnsSmoke_mwzrarbd17898', 0)
+    const [m] = storedRecords(h, 'AliOnsSmoke_mwzrarbd17898', 0)
     expect(m!.bornTimestampMs).toBe(1795830812651)
     const props = parseProperties(m!.propertiesString)
     expect(props.get('TAGS')).toBe('TagA')
@@ -123,7 +117,7 @@ describe('SEND_MESSAGE_V2 / SEND_MESSAGE: the answer and the stored record', () 
     const req = fixtureRequest('053-java-send-variety-SEND_MESSAGE_V2-compressed')
     const res = await h.invoke(req)
     expect(res.code).toBe(RESPONSE_CODE.SUCCESS)
-    const [m] = stored(h, 'FixtureTopic', 0)
+    const [m] = storedRecords(h, 'FixtureTopic', 0)
     expect(m!.sysFlag & 0x301).toBe(0x301)
     expect(m!.body.equals(req.body!)).toBe(true)
     expect(zlib.inflateSync(m!.body).length).toBeGreaterThan(4096)
@@ -140,11 +134,11 @@ describe('SEND_MESSAGE_V2 / SEND_MESSAGE: the answer and the stored record', () 
       fixtureRequest('054-java-send-variety-SEND_MESSAGE_V2-delay', { ext: { e: '3' } }),
     )
     expect(ext(again)).toMatchObject({ queueId: '3', queueOffset: '1' })
-    const parked = stored(h, SCHEDULE_TOPIC, 1)
+    const parked = storedRecords(h, SCHEDULE_TOPIC, 1)
     expect(parked).toHaveLength(2)
     expect(findProperty(parked[1]!.propertiesString, 'REAL_TOPIC')).toBe('FixtureTopic')
     expect(findProperty(parked[1]!.propertiesString, 'REAL_QID')).toBe('3')
-    expect(stored(h, 'FixtureTopic', 3)).toHaveLength(0)
+    expect(storedRecords(h, 'FixtureTopic', 3)).toHaveLength(0)
     // A held pull on the real queue answers when the scheduler delivers the message (level 2 = 5 s).
     const pulled = h.invoke(pullRequest('delay_cg', 'FixtureTopic', 3, 0))
     await h.invoke(request(REQUEST_CODE.GET_MAX_OFFSET, { topic: 'FixtureTopic', queueId: '3' }))
@@ -163,18 +157,18 @@ describe('SEND_MESSAGE_V2 / SEND_MESSAGE: the answer and the stored record', () 
         ext: { b: '%RETRY%cg', e: '0', j, i: 'RETRY_TOPIC\u0001FixtureTopic\u0002TAGS\u0001TagA', ...extra },
       })
     expect((await h.invoke(retry('3'))).code).toBe(RESPONSE_CODE.SUCCESS)
-    expect(stored(h, '%RETRY%cg', 0)).toHaveLength(1)
+    expect(storedRecords(h, '%RETRY%cg', 0)).toHaveLength(1)
     // The group's retryMaxTimes is 16: 17 is past it.
     const dead = await h.invoke(retry('17'))
     expect(dead.code).toBe(RESPONSE_CODE.SUCCESS)
     expect(ext(dead).queueId).toBe('0')
     // A V3_4_9+ client may lower the limit with l (maxReconsumeTimes).
     expect((await h.invoke(retry('3', { l: '2' }))).code).toBe(RESPONSE_CODE.SUCCESS)
-    const dlq = stored(h, '%DLQ%cg', 0)
+    const dlq = storedRecords(h, '%DLQ%cg', 0)
     expect(dlq).toHaveLength(2)
     expect(dlq.map((m) => m.reconsumeTimes)).toEqual([17, 3])
     expect(findProperty(dlq[0]!.propertiesString, 'DELAY')).toBe('-1')
-    expect(stored(h, '%RETRY%cg', 0)).toHaveLength(1)
+    expect(storedRecords(h, '%RETRY%cg', 0)).toHaveLength(1)
     expect(h.broker.topics.get('%DLQ%cg')?.writeQueueNums).toBe(1)
   })
 })
@@ -210,7 +204,7 @@ describe('born host', () => {
         5000,
       )
       expect(res.code).toBe(RESPONSE_CODE.SUCCESS)
-      const [m] = stored(h, 'FixtureTopic', 1)
+      const [m] = storedRecords(h, 'FixtureTopic', 1)
       expect(m!.sysFlag & 0x10).toBe(0x10)
       expect([...m!.bornHost.address]).toEqual([...new Array<number>(15).fill(0), 1])
       expect(m!.bornHost.port).toBe((await client.connection(`[::1]:${port}`)).socket.localPort)
@@ -230,7 +224,7 @@ describe('SEND_BATCH_MESSAGE', () => {
     expect(res.code).toBe(RESPONSE_CODE.SUCCESS)
     expect(ext(res).queueId).toBe('3')
     expect(ext(res).queueOffset).toBe('0')
-    const records = stored(h, 'BatchTest', 3)
+    const records = storedRecords(h, 'BatchTest', 3)
     expect(records.map((m) => m.queueOffset)).toEqual([0, 1, 2])
     expect(records.map((m) => m.body.toString())).toEqual(['Hello world 0', 'Hello world 1', 'Hello world 2'])
     expect(ext(res).msgId).toBe(records.map((m) => h.broker.store.offsetMsgIdOf(m.commitLogOffset)).join(','))
@@ -313,7 +307,7 @@ describe('malformed sends get error answers and the server keeps serving', () =>
       fixtureRequest('036-java-keyed-producer-SEND_MESSAGE_V2', { ext: { e: '3' } }),
     )
     expect(ext(after).queueOffset).toBe('1')
-    expect(stored(h, 'FixtureTopic', 3).map((m) => findProperty(m.propertiesString, 'KEYS'))).toEqual([
+    expect(storedRecords(h, 'FixtureTopic', 3).map((m) => findProperty(m.propertiesString, 'KEYS'))).toEqual([
       'variety-oneway',
       'fixture-key-0',
     ])

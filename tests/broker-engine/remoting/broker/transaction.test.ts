@@ -5,6 +5,7 @@ import { REQUEST_CODE, RESPONSE_CODE } from '../../../../broker-engine/remoting/
 import {
   brokerRequests,
   decodeRecords,
+  disconnectProducer,
   ext,
   fixtureRequest,
   pullRequest,
@@ -157,14 +158,7 @@ describe('transactions over remoting', () => {
       }),
       producer,
     )
-    ;(await h.connection(producer)).close()
-    await within(
-      (async () => {
-        while (h.broker.clients.producerConnections('please_rename_unique_group_name').length > 0)
-          await new Promise((resolve) => setImmediate(resolve))
-      })(),
-      'the producer to leave',
-    )
+    await disconnectProducer(h, producer, 'please_rename_unique_group_name')
     h.clock.advance(7000)
     await h.broker.checkTransactionsNow()
     expect(inbox.received).toEqual([])

@@ -33,7 +33,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RouteRegistry } from '../../../../broker-engine/namesrv/route-registry'
-import { registerNameServerProcessors } from '../../../../broker-engine/remoting/namesrv-processor'
+import { registerNameServerProcessors } from '../../../../broker-engine/remoting/namesrv/namesrv-processor'
 import { withoutWaitProperty } from '../../../../broker-engine/remoting/broker/send-processor'
 import { RemotingServer } from '../../../../broker-engine/remoting/remoting-server'
 import { REQUEST_CODE, RESPONSE_CODE } from '../../../../broker-engine/remoting/remoting-codes'
@@ -678,7 +678,7 @@ const UNMEASURED_RUNTIME_KEYS =
 
 /** Settings of the engine that a 4.9.4 broker does not have under these names. */
 const ENGINE_ONLY_BROKER_KEYS =
-  /^property (channelExpiredTimeout|commitLogReadCacheBytes|commitLogWriteBufferBytes|flushCommitLogDirtyBytesMax|flushConsumeQueueInterval|useServerSideResetOffset|warmMappedFileEnable): extra$/
+  /^property (channelExpiredTimeout|commitLogReadCacheBytes|commitLogWriteBufferBytes|flushCommitLogDirtyBytesMax|useServerSideResetOffset): extra$/
 const ENGINE_ONLY_NAMESRV_KEYS =
   /^property (deleteTopicWithBrokerRegistration|enableAllTopicList|enableTopicList|returnOrderTopicConfigToBroker|scanNotActiveBrokerInterval): extra$/
 
@@ -696,6 +696,9 @@ const SHARED_BROKER_KEYS = [
   'messageDelayLevel',
   'transactionCheckInterval',
   'mappedFileSizeCommitLog',
+  // The store's flushConsumeQueueInterval and warmMappedFileEnable, under the names 4.9.4 writes.
+  'flushIntervalConsumeQueue',
+  'warmMapedFileEnable',
 ]
 
 function hasBodyKeys(keys: readonly string[]): (r: Replayed) => string | undefined {
@@ -746,7 +749,7 @@ const ALLOWED: Record<string, AllowedDifference> = {
   },
   'broker config keys': {
     reason:
-      "GET_BROKER_CONFIG lists the engine's settings: 4.9.4's Netty, thread-pool, ACL, DLedger and commercial settings have no counterpart, and seven engine settings have no 4.9.4 key (two of them, flushConsumeQueueInterval and warmMappedFileEnable, are read under 4.9.4's spellings too)",
+      "GET_BROKER_CONFIG lists the engine's settings: 4.9.4's Netty, thread-pool, ACL, DLedger and commercial settings have no counterpart, and five engine settings have no 4.9.4 key (flushIntervalConsumeQueue and warmMapedFileEnable are written in 4.9.4's spelling)",
     applies: codeIs(REQUEST_CODE.GET_BROKER_CONFIG),
     diffs: [/^property \S+: missing$/, ENGINE_ONLY_BROKER_KEYS],
     holds: hasBodyKeys(SHARED_BROKER_KEYS),

@@ -586,6 +586,10 @@ describe('stats, runtime info and config', () => {
     const get = await h.call(C.GET_BROKER_CONFIG)
     expect(JSON.parse(get.extFields!.version!)).toEqual({ counter: 0, timestamp: h.clock.nowMs() })
     expect(bodyText(get)).toContain('brokerName=broker-a\n')
+    // The two store keys RocketMQ spells differently come out the way a 4.9.4 broker writes them (capture 116).
+    expect(bodyText(get)).toMatch(/^flushIntervalConsumeQueue=\d+$/m)
+    expect(bodyText(get)).toMatch(/^warmMapedFileEnable=(true|false)$/m)
+    expect(bodyText(get)).not.toMatch(/^(flushConsumeQueueInterval|warmMappedFileEnable)=/m)
     const refused = await h.invoke(
       createRequest(C.UPDATE_BROKER_CONFIG, { body: Buffer.from('listenPort=1\nbrokerPermission=4\n') }),
     )

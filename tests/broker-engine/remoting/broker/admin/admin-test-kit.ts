@@ -1,14 +1,8 @@
-// Shared helpers for the admin processor tests: a one-broker EmbeddedCluster on a ManualClock behind a
-// RemotingServer (127.0.0.1, port 0) with the admin processors, clients to drive it, the captured RocketMQ 4.9.4
-// frames, and a shape check that compares our bodies with the captured ones.
+// Shared helpers for the admin processor tests: the broker kit's server with the admin processors registered,
+// the captured RocketMQ 4.9.4 frames, and a shape check that compares our bodies with the captured ones.
 
-import fs from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterEach, expect } from 'vitest'
+import { expect } from 'vitest'
 import type { BrokerConfig } from '../../../../../broker-engine/broker/broker-config'
-import type { BrokerController } from '../../../../../broker-engine/broker/broker-controller'
-import { EmbeddedCluster } from '../../../../../broker-engine/cluster/embedded-cluster'
 import {
   registerBrokerAdminProcessors,
   type BrokerAdminOptions,
@@ -20,132 +14,23 @@ import {
   parseMessageQueueKey,
   type FastjsonValue,
 } from '../../../../../broker-engine/remoting/fastjson'
-import { decodeFrame } from '../../../../../broker-engine/remoting/frame-codec'
-import { RemotingClient } from '../../../../../broker-engine/remoting/remoting-client'
-import {
-  createRequest,
-  type ExtFields,
-  type RemotingCommand,
-} from '../../../../../broker-engine/remoting/remoting-command'
-import type {
-  RemotingConnection,
-  RequestHandler,
-} from '../../../../../broker-engine/remoting/remoting-connection'
-import { RemotingServer } from '../../../../../broker-engine/remoting/remoting-server'
-import { ManualClock } from '../../../../../broker-engine/testing/manual-clock'
-import { SMALL_STORE, tempStoreDir } from '../../../store/store-test-kit'
+import type { RemotingCommand } from '../../../../../broker-engine/remoting/remoting-command'
+import { startBrokerServer, type BrokerServer } from '../broker-test-kit'
 
-const FIXTURES = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../fixtures/rocketmq-remoting',
-)
+export { START_MS, TIMEOUT_MS } from '../broker-test-kit'
+export { fixtureCommand, fixtureIndex, type FixtureExchange } from '../../remoting-fixtures'
 
-/** Near the capture run (2026-11-28), so captured timestamps fall inside the test's store history. */
-export const START_MS = Date.UTC(2026, 10, 28, 10, 0, 0)
-export const TIMEOUT_MS = 5000
+export type AdminHarness = BrokerServer & { readonly admin: BrokerAdminProcessors }
 
-export interface AdminHarness {
-  readonly broker: BrokerController
-  readonly cluster: EmbeddedCluster
-  readonly server: RemotingServer
-  readonly admin: BrokerAdminProcessors
-  readonly clock: ManualClock
-  readonly addr: string
-  readonly logs: string[]
-  /** A new client with its own connection; requests the broker relays to it go to `onRequest`. */
-  client(onRequest?: RequestHandler): RemotingClient
-  /** The server side of a client's connection (what a ClientChannelLookup hands out). */
-  serverConnectionOf(client: RemotingClient): Promise<RemotingConnection>
-  invoke(request: RemotingCommand, client?: RemotingClient): Promise<RemotingCommand>
-  /** Sends a request with this code and extFields (and body). */
-  call(code: number, extFields?: ExtFields, body?: Buffer): Promise<RemotingCommand>
-}
-
-const open: (() => Promise<void>)[] = []
-
-afterEach(async () => {
-  for (const close of open.splice(0).reverse()) await close()
-})
-
+/** The admin processors on a fresh broker (clock and log are the harness's). */
 export async function startAdmin(
   options: Omit<BrokerAdminOptions, 'clock' | 'log'> & { config?: Partial<BrokerConfig> } = {},
 ): Promise<AdminHarness> {
-  const clock = new ManualClock(START_MS)
-  const logs: string[] = []
-  const log = (m: string): void => void logs.push(m)
-  const cluster = await EmbeddedCluster.start({
-    clock,
-    log,
-    random: () => 0,
-    brokers: [
-      { ...SMALL_STORE, storePathRootDir: tempStoreDir(), brokerName: 'broker-a', ...options.config },
-    ],
-  })
-  const broker = cluster.brokers[0]!
-  const server = new RemotingServer({ port: 0, log })
-  const serverConnections: RemotingConnection[] = []
-  server.onConnection((c) => serverConnections.push(c))
-  const admin = registerBrokerAdminProcessors(server, broker, { ...options, clock, log })
-  const port = await server.listen()
-  const addr = `127.0.0.1:${port}`
-  const clients: RemotingClient[] = []
-  const client = (onRequest?: RequestHandler): RemotingClient => {
-    const c = new RemotingClient({ onRequest })
-    clients.push(c)
-    return c
-  }
-  const main = client()
-  open.push(async () => {
-    admin.stop()
-    for (const c of clients) c.close()
-    await server.close()
-    await cluster.shutdown()
-  })
-  const invoke = (request: RemotingCommand, c: RemotingClient = main) => c.invoke(addr, request, TIMEOUT_MS)
-  return {
-    broker,
-    cluster,
-    server,
-    admin,
-    clock,
-    addr,
-    logs,
-    client,
-    async serverConnectionOf(c) {
-      const local = (await c.connection(addr)).socket.localPort
-      for (let i = 0; i < 100; i++) {
-        const found = serverConnections.find((s) => s.socket.remotePort === local)
-        if (found) return found
-        await new Promise((resolve) => setImmediate(resolve))
-      }
-      throw new Error(`no server connection for local port ${local}`)
-    },
-    invoke,
-    call: (code, extFields, body) => invoke(createRequest(code, { extFields, body })),
-  }
-}
-
-export interface FixtureExchange {
-  readonly file: string
-  readonly scenario: string
-  readonly code: number
-  readonly codeName: string
-  readonly direction: string
-  readonly responseCode: number | null
-  readonly responseHeaderJson: {
-    readonly remark?: string
-    readonly extFields?: Record<string, string>
-  } | null
-}
-
-export function fixtureIndex(): FixtureExchange[] {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, 'index.json'), 'utf8')) as FixtureExchange[]
-}
-
-/** The captured frame decoded (its 4-byte length prefix skipped). */
-export function fixtureCommand(file: string, kind: 'req' | 'res'): RemotingCommand {
-  const frame = fs.readFileSync(path.join(FIXTURES, `${file}.${kind}.bin`))
-  return decodeFrame(frame, 4, frame.length)
+  const { config, ...adminOptions } = options
+  const h = await startBrokerServer(config ?? {}, (server, broker, { clock, log }) =>
+    registerBrokerAdminProcessors(server, broker, { ...adminOptions, clock, log }),
+  )
+  return Object.assign(h, { admin: h.processors })
 }
 
 export function bodyText(cmd: RemotingCommand): string {

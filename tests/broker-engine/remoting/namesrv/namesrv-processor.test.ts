@@ -4,34 +4,36 @@
 
 import zlib from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
-import { RouteRegistry } from '../../../broker-engine/namesrv/route-registry'
-import { parseFastjson } from '../../../broker-engine/remoting/fastjson'
-import { decodeFrame, encodeCommand } from '../../../broker-engine/remoting/frame-codec'
+import { RouteRegistry } from '../../../../broker-engine/namesrv/route-registry'
+import { parseFastjson } from '../../../../broker-engine/remoting/fastjson'
+import { decodeFrame, encodeCommand } from '../../../../broker-engine/remoting/frame-codec'
 import {
   KvConfigTable,
   NAMESPACE_ORDER_TOPIC_CONFIG,
-  REGISTER_BODY_INFLATED_BYTES_MAX,
+} from '../../../../broker-engine/remoting/namesrv/kv-config-table'
+import type { NamesrvConfig } from '../../../../broker-engine/remoting/namesrv/namesrv-config'
+import {
   registerNameServerProcessors,
   type NameServerProcessors,
-  type NamesrvConfig,
-} from '../../../broker-engine/remoting/namesrv-processor'
-import { RemotingClient } from '../../../broker-engine/remoting/remoting-client'
+} from '../../../../broker-engine/remoting/namesrv/namesrv-processor'
+import { REGISTER_BODY_INFLATED_BYTES_MAX } from '../../../../broker-engine/remoting/namesrv/register-broker-body'
+import { RemotingClient } from '../../../../broker-engine/remoting/remoting-client'
 import {
   createRequest,
   type ExtFields,
   type RemotingCommand,
   type SerializeType,
-} from '../../../broker-engine/remoting/remoting-command'
+} from '../../../../broker-engine/remoting/remoting-command'
 import {
   ENGINE_REMOTING_VERSION,
   REQUEST_CODE,
   RESPONSE_CODE,
-} from '../../../broker-engine/remoting/remoting-codes'
-import type { RemotingConnection } from '../../../broker-engine/remoting/remoting-connection'
-import { RemotingServer } from '../../../broker-engine/remoting/remoting-server'
-import { crc32 } from '../../../broker-engine/store/crc32'
-import { ManualClock } from '../../../broker-engine/testing/manual-clock'
-import { fixtureFrame } from './remoting-fixtures'
+} from '../../../../broker-engine/remoting/remoting-codes'
+import type { RemotingConnection } from '../../../../broker-engine/remoting/remoting-connection'
+import { RemotingServer } from '../../../../broker-engine/remoting/remoting-server'
+import { crc32 } from '../../../../broker-engine/store/crc32'
+import { ManualClock } from '../../../../broker-engine/testing/manual-clock'
+import { fixtureFrame } from '../remoting-fixtures'
 
 const TIMEOUT_MS = 5_000
 const BROKER_ADDR = '127.0.0.1:10911'
@@ -436,8 +438,16 @@ describe('refusals', () => {
     const base = captured('001-broker-startup-REGISTER_BROKER')
     const cases: [RemotingCommand, number, RegExp][] = [
       [withExt(base, { brokerName: undefined }), RESPONSE_CODE.SYSTEM_ERROR, /<brokerName> is null/],
-      [withExt(base, { brokerId: 'zero' }), RESPONSE_CODE.SYSTEM_ERROR, /<brokerId> is not a long/],
-      [withExt(base, { bodyCrc32: '12x' }), RESPONSE_CODE.SYSTEM_ERROR, /<bodyCrc32> is not an int/],
+      [
+        withExt(base, { brokerId: 'zero' }),
+        RESPONSE_CODE.SYSTEM_ERROR,
+        /^the custom field <brokerId> must be an integer of at most 2\^53; got "zero"$/,
+      ],
+      [
+        withExt(base, { bodyCrc32: '12x' }),
+        RESPONSE_CODE.SYSTEM_ERROR,
+        /^the custom field <bodyCrc32> must be a 32-bit integer; got "12x"$/,
+      ],
       [
         withExt(base, { bodyCrc32: '0', brokerAddr: 'not-an-address' }),
         RESPONSE_CODE.INVALID_PARAMETER,

@@ -2,16 +2,17 @@
 // RegisterBrokerBody and its bodyCrc32, UNREGISTER_BROKER on shutdown. Calls never block the broker: each returns
 // a promise of per-NameServer outcomes that never rejects, and failures are logged.
 
-import zlib from 'node:zlib'
-import type { NameServerLink } from '../broker/broker-controller'
-import { validateHostPort } from '../namesrv/route-validation'
-import { crc32 } from '../store/crc32'
-import { toFastjson } from './fastjson'
-import { createRequest, extField, type RemotingCommand } from './remoting-command'
-import { REQUEST_CODE, RESPONSE_CODE } from './remoting-codes'
-import { RemotingClient } from './remoting-client'
-
-export type BrokerRegistration = Parameters<NameServerLink['registerBroker']>[0]
+import type { NameServerLink } from '../../broker/broker-controller'
+import { validateHostPort } from '../../namesrv/route-validation'
+import { crc32 } from '../../store/crc32'
+import { createRequest, extField, type RemotingCommand } from '../remoting-command'
+import { REQUEST_CODE, RESPONSE_CODE } from '../remoting-codes'
+import { RemotingClient } from '../remoting-client'
+import {
+  encodeCompressedRegisterBody,
+  encodeRegisterBrokerBody,
+  type BrokerRegistration,
+} from './register-broker-body'
 
 export interface NameServerRemoteLinkOptions {
   /** A shared client; by default the link opens its own and closes it in close(). */
@@ -239,58 +240,4 @@ function merge(queued: BrokerRegistration, next: BrokerRegistration): BrokerRegi
 function defaultHaServerAddr(brokerAddr: string): string {
   const colon = brokerAddr.lastIndexOf(':')
   return `${brokerAddr.slice(0, colon)}:${Number(brokerAddr.slice(colon + 1)) + 1}`
-}
-
-function topicConfigJson(config: BrokerRegistration['topicConfigs'][number]): Record<string, unknown> {
-  return {
-    attributes: { ...config.attributes },
-    order: config.order,
-    perm: config.perm,
-    readQueueNums: config.readQueueNums,
-    topicFilterType: config.topicFilterType,
-    topicName: config.topicName,
-    topicSysFlag: config.topicSysFlag,
-    writeQueueNums: config.writeQueueNums,
-  }
-}
-
-/** The RegisterBrokerBody JSON a 4.9.4 broker sends, plus 5.x's topic attributes and stateVersion. */
-export function encodeRegisterBrokerBody(registration: BrokerRegistration): Buffer {
-  const topicConfigTable = Object.fromEntries(
-    registration.topicConfigs.map((c) => [c.topicName, topicConfigJson(c)]),
-  )
-  return Buffer.from(
-    toFastjson({
-      filterServerList: [],
-      topicConfigSerializeWrapper: { dataVersion: registration.dataVersion, topicConfigTable },
-    }),
-    'utf8',
-  )
-}
-
-/**
- * RegisterBrokerBody.encode(true) as a broker of version V4_9_4 writes it (PROTOCOL.md 2.6): no static-topic
- * section, and TopicConfig.encode() carries no topicSysFlag and no order flag.
- */
-export function encodeCompressedRegisterBody(registration: BrokerRegistration): Buffer {
-  const chunks: Buffer[] = []
-  const int = (value: number): void => {
-    const b = Buffer.allocUnsafe(4)
-    b.writeInt32BE(value)
-    chunks.push(b)
-  }
-  const text = (value: string): void => {
-    const b = Buffer.from(value, 'utf8')
-    int(b.length)
-    chunks.push(b)
-  }
-  text(toFastjson(registration.dataVersion))
-  int(registration.topicConfigs.length)
-  for (const c of registration.topicConfigs) {
-    text(
-      `${c.topicName} ${c.readQueueNums} ${c.writeQueueNums} ${c.perm} ${c.topicFilterType} ${toFastjson(c.attributes)}`,
-    )
-  }
-  text('[]')
-  return zlib.deflateSync(Buffer.concat(chunks), { level: zlib.constants.Z_BEST_COMPRESSION })
 }

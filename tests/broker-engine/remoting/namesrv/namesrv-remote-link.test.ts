@@ -6,27 +6,27 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BrokerController } from '../../../broker-engine/broker/broker-controller'
-import { RouteRegistry } from '../../../broker-engine/namesrv/route-registry'
-import { parseFastjson } from '../../../broker-engine/remoting/fastjson'
-import { decodeFrame } from '../../../broker-engine/remoting/frame-codec'
-import { registerNameServerProcessors } from '../../../broker-engine/remoting/namesrv-processor'
+import { BrokerController } from '../../../../broker-engine/broker/broker-controller'
+import { RouteRegistry } from '../../../../broker-engine/namesrv/route-registry'
+import { parseFastjson } from '../../../../broker-engine/remoting/fastjson'
+import { decodeFrame } from '../../../../broker-engine/remoting/frame-codec'
+import { registerNameServerProcessors } from '../../../../broker-engine/remoting/namesrv/namesrv-processor'
 import {
   NameServerRemoteLink,
-  type BrokerRegistration,
   type NameServerCallOutcome,
-} from '../../../broker-engine/remoting/namesrv-remote-link'
-import { RemotingClient } from '../../../broker-engine/remoting/remoting-client'
+} from '../../../../broker-engine/remoting/namesrv/namesrv-remote-link'
+import type { BrokerRegistration } from '../../../../broker-engine/remoting/namesrv/register-broker-body'
+import { RemotingClient } from '../../../../broker-engine/remoting/remoting-client'
 import {
   createRequest,
   createResponse,
   type RemotingCommand,
-} from '../../../broker-engine/remoting/remoting-command'
-import { REQUEST_CODE, RESPONSE_CODE } from '../../../broker-engine/remoting/remoting-codes'
-import { RemotingServer } from '../../../broker-engine/remoting/remoting-server'
-import { crc32 } from '../../../broker-engine/store/crc32'
-import { ManualClock } from '../../../broker-engine/testing/manual-clock'
-import { fixtureFrame } from './remoting-fixtures'
+} from '../../../../broker-engine/remoting/remoting-command'
+import { REQUEST_CODE, RESPONSE_CODE } from '../../../../broker-engine/remoting/remoting-codes'
+import { RemotingServer } from '../../../../broker-engine/remoting/remoting-server'
+import { crc32 } from '../../../../broker-engine/store/crc32'
+import { ManualClock } from '../../../../broker-engine/testing/manual-clock'
+import { fixtureFrame } from '../remoting-fixtures'
 
 const TIMEOUT_MS = 5_000
 const cleanups: (() => Promise<void> | void)[] = []

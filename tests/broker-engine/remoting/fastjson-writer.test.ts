@@ -1,16 +1,21 @@
-// The fastjson writer: sorted bean properties, doubles with a decimal point, nulls left out, and map keys written
-// raw (bare numbers, inline MessageQueue objects) exactly as the captured 4.9.4 bodies have them.
+// The broker's fastjson writer (writeFastjson): sorted bean properties, doubles with a decimal point, nulls left
+// out, and map keys written raw (bare numbers, inline MessageQueue objects) exactly as the captured 4.9.4 bodies
+// have them. toFastjson's standard-JSON mode is tested with the parser in fastjson.test.ts.
 
 import { describe, expect, it } from 'vitest'
 import {
-  FASTJSON_WRITE_DEPTH_MAX,
+  FASTJSON_DEPTH_MAX,
+  parseFastjson,
+  parseMessageQueueKey,
+} from '../../../broker-engine/remoting/fastjson'
+import {
   fastjsonMap,
   javaDouble,
   javaDoubleText,
+  toFastjson,
   writeFastjson,
-} from '../../../../../broker-engine/remoting/broker/admin/fastjson-writer'
-import { parseFastjson, parseMessageQueueKey } from '../../../../../broker-engine/remoting/fastjson'
-import { bodyText, fixtureCommand } from './admin-test-kit'
+} from '../../../broker-engine/remoting/fastjson-writer'
+import { bodyText, fixtureCommand } from './broker/admin/admin-test-kit'
 
 const mq = (topic: string, queueId: number) => ({ topic, queueId, brokerName: 'broker-a' })
 
@@ -84,8 +89,16 @@ describe('writeFastjson', () => {
     cycle.self = cycle
     expect(() => writeFastjson(cycle)).toThrow(RangeError)
     let deep: unknown = 1
-    for (let i = 0; i < FASTJSON_WRITE_DEPTH_MAX; i++) deep = [deep]
+    for (let i = 0; i < FASTJSON_DEPTH_MAX; i++) deep = [deep]
     expect(() => writeFastjson(deep)).not.toThrow()
     expect(() => writeFastjson([deep])).toThrow(RangeError)
+  })
+})
+
+describe('toFastjson and writeFastjson', () => {
+  it('differ only in null properties and map values: JSON.stringify writes them, fastjson leaves them out', () => {
+    const value = { a: null, b: [null, 1], c: fastjsonMap([[0, null]]), d: javaDouble(2) }
+    expect(toFastjson(value)).toBe('{"a":null,"b":[null,1],"c":{0:null},"d":2.0}')
+    expect(writeFastjson(value)).toBe('{"b":[null,1],"c":{},"d":2.0}')
   })
 })
