@@ -2,7 +2,7 @@
 // values as JSON numbers and booleans, so every scalar is coerced to a string; unknown keys are ignored.
 // Writing follows fastjson's shape: fields sorted by name, null fields left out, every ext value a string.
 
-import type { ExtFields, RemotingCommand, SerializeType } from './remoting-command'
+import type { ExtFields, RemotingCommand } from './remoting-command'
 import { RemotingFrameError, type RemotingLimits } from './remoting-limits'
 
 export function decodeJsonHeader(
@@ -102,5 +102,3 @@ export function encodeJsonHeader(cmd: RemotingCommand, opaque = cmd.opaque, flag
   if (cmd.remark !== undefined) out += ',"remark":' + quote(cmd.remark)
   return out + ',"serializeTypeCurrentRPC":"JSON","version":' + cmd.version + '}'
 }
-
-export const JSON_HEADER: SerializeType = 0

@@ -8,8 +8,6 @@ export const FLAG_ONEWAY = 2
 
 /** 0 = JSON header, 1 = ROCKETMQ binary header. */
 export type SerializeType = 0 | 1
-export const SERIALIZE_JSON: SerializeType = 0
-export const SERIALIZE_ROCKETMQ: SerializeType = 1
 
 export type ExtFields = Readonly<Record<string, string>>
 

@@ -29,6 +29,3 @@ if (!native && typeof zlibCrc !== 'function') {
 
 /** CRC32 of `data`, continuing from `initial` (0 for a fresh checksum). */
 export const crc32: Crc32 = native ?? ((data, initial) => zlibCrc!(data, initial ?? 0))
-
-/** Which implementation is in use, for the benchmark report. */
-export const crc32Implementation: 'node-rs' | 'zlib' = native ? 'node-rs' : 'zlib'
