@@ -8,6 +8,8 @@ const repoRoot = path.dirname(fileURLToPath(import.meta.url))
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   output: 'standalone',
+  // A second dev server in the same checkout (tests, parallel work) needs its own build folder.
+  distDir: process.env.MQDECK_NEXT_DIST_DIR || '.next',
   // Pin the tracing root so server.js lands at .next/standalone/server.js whatever lockfiles sit above us.
   outputFileTracingRoot: repoRoot,
   turbopack: { root: repoRoot },

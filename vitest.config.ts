@@ -35,7 +35,15 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], sequence: { groupOrder: 1 } },
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          // One production build for every e2e file; each file starts its own server on free ports.
+          globalSetup: ['./tests/e2e/build-once.ts'],
+          // The files share two cores with chromium and a Next server each: one at a time.
+          fileParallelism: false,
+        },
       },
     ],
   },

@@ -42,6 +42,11 @@ export function startEmbeddedEngine(): Promise<EmbeddedCluster> {
   return startEngine().then((engine) => engine.cluster)
 }
 
+/** The running engine itself (NameServer + broker and their remoting servers); starts it on first use. */
+export function getEmbeddedStandalone(): Promise<StandaloneBroker> {
+  return startEngine()
+}
+
 /** The remoting addresses real clients use: the NameServer and the broker. */
 export async function getRemotingAddresses(): Promise<{ namesrvAddr: string; brokerAddr: string }> {
   const engine = await startEngine()

@@ -1,0 +1,189 @@
+// What every e2e file needs: the console's production server (built once by build-once.ts) started on free
+// ports with a fresh database and store, Debian's chromium through playwright-core, screenshots saved as test
+// artifacts, and a second cluster (`npm run broker` as a child process) to add as a remote.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { startBrokerChild } from '../lib/cluster/broker-child'
+import { migrateFreshDatabase, REPO_ROOT } from '../helpers/migrate'
+
+export const CHROMIUM_PATH = process.env.MQDECK_CHROMIUM_PATH ?? '/usr/bin/chromium'
+// playwright-core rejects --user-data-dir in args; the profile dir goes to launchPersistentContext.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'tests', 'e2e', 'artifacts')
+const SERVER_READY_TIMEOUT_MS = 60_000
+const SERVER_STOP_TIMEOUT_MS = 20_000
+/** The engine's start-up line (lib/engine/embedded-engine.ts) names its remoting addresses. */
+const REMOTING_LINE = /RocketMQ remoting: NameServer (\S+), broker (\S+)/
+
+export interface ConsoleServer {
+  readonly baseUrl: string
+  /** The server's embedded NameServer, for seeding data over remoting. */
+  readonly namesrvAddr: string
+  readonly brokerAddr: string
+  readonly databaseUrl: string
+  readonly storeDir: string
+  /** Server stdout + stderr so far. */
+  output(): string
+  /** SIGTERM by PID; resolves the exit (code 143 after a clean engine shutdown). Removes the temp dir. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
+    })
+  })
+}
+
+function waitForExit(server: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      resolve({ code: server.exitCode, signal: server.signalCode })
+      return
+    }
+    const timer = setTimeout(() => {
+      if (server.pid !== undefined) process.kill(server.pid, 'SIGKILL')
+    }, SERVER_STOP_TIMEOUT_MS)
+    server.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal })
+    })
+  })
+}
+
+/**
+ * Starts `.next/standalone/server.js` with a fresh migrated SQLite file and store in a temp dir, the engine on
+ * free ports, and waits until HTTP answers and the engine has printed its remoting addresses.
+ */
+export async function startConsole(
+  options: { demo?: boolean; env?: Record<string, string> } = {},
+): Promise<ConsoleServer> {
+  if (!(await import('node:fs')).existsSync(CHROMIUM_PATH))
+    throw new Error(`${CHROMIUM_PATH} is missing: apt-get install -y chromium (see .ci/run)`)
+  const workDir = mkdtempSync(path.join(tmpdir(), 'mqdeck-e2e-'))
+  const databaseUrl = migrateFreshDatabase(workDir, 'mqdeck.db')
+  const storeDir = path.join(workDir, 'store')
+  const port = await freePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  let output = ''
+  const server = spawn(process.execPath, [path.join(REPO_ROOT, '.next', 'standalone', 'server.js')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOSTNAME: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      MQDECK_STORE_DIR: storeDir,
+      MQDECK_NAMESRV_PORT: '0',
+      MQDECK_BROKER_PORT: '0',
+      MQDECK_DEMO: options.demo ? '1' : '0',
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const stop = async () => {
+    if (server.pid !== undefined && server.exitCode === null && server.signalCode === null)
+      process.kill(server.pid, 'SIGTERM')
+    const exit = await waitForExit(server)
+    rmSync(workDir, { recursive: true, force: true })
+    return exit
+  }
+
+  const deadline = Date.now() + SERVER_READY_TIMEOUT_MS
+  let httpReady = false
+  for (;;) {
+    if (server.exitCode !== null) {
+      await stop()
+      throw new Error(`server exited with ${server.exitCode}:\n${output}`)
+    }
+    if (!httpReady) {
+      try {
+        httpReady = (await fetch(`${baseUrl}/api/health`)).ok
+      } catch {
+        // not listening yet
+      }
+    }
+    const addrs = REMOTING_LINE.exec(output)
+    if (httpReady && addrs) {
+      return {
+        baseUrl,
+        namesrvAddr: addrs[1]!.replace(/,$/, ''),
+        brokerAddr: addrs[2]!,
+        databaseUrl,
+        storeDir,
+        output: () => output,
+        stop,
+      }
+    }
+    if (Date.now() > deadline) {
+      await stop()
+      throw new Error(`server not ready after ${SERVER_READY_TIMEOUT_MS} ms:\n${output}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+export interface Browser {
+  readonly page: Page
+  readonly context: BrowserContext
+  close(): Promise<void>
+}
+
+/** Debian's chromium, headless, with a fresh profile (removed on close). */
+export async function openBrowser(): Promise<Browser> {
+  const profileDir = mkdtempSync(path.join(tmpdir(), 'mqdeck-chromium-'))
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1360, height: 900 },
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  return {
+    page,
+    context,
+    async close() {
+      await context.close()
+      rmSync(profileDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Saves a full-page screenshot as tests/e2e/artifacts/<name>.png. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true })
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`), fullPage: true })
+}
+
+/** A second cluster: `npm run broker` as a child process (its own NameServer, cluster RemoteCluster). */
+export async function startRemoteBroker(): Promise<{ namesrvAddr: string; stop(): Promise<void> }> {
+  const child = await startBrokerChild({ clusterName: 'RemoteCluster', brokerName: 'broker-r' })
+  return {
+    namesrvAddr: child.namesrvAddr,
+    async stop() {
+      await child.stop()
+    },
+  }
+}
