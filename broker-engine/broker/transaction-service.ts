@@ -156,7 +156,7 @@ export class TransactionService {
       return { status: 'ILLEGAL', reason: `the half message belongs to another producer group` }
     }
     this.readOpRecords()
-    if (half.queueOffset < this.progress || this.resolved.has(half.queueOffset)) {
+    if (this.isResolved(half.queueOffset)) {
       return { status: 'ILLEGAL', reason: 'the transaction was already committed or rolled back' }
     }
     if (req.state === 'ROLLBACK') {
@@ -177,7 +177,7 @@ export class TransactionService {
     const out: PendingHalfMessage[] = []
     const max = this.deps.store.getMaxOffsetInQueue(TRANS_HALF_TOPIC, 0)
     for (let offset = this.progress; offset < max && out.length < PENDING_LIST_MAX; offset++) {
-      if (this.resolved.has(offset)) continue
+      if (this.isResolved(offset)) continue
       const half = this.halfAt(offset)
       if (!half) continue
       const checkTimes = checkTimesOf(half)
@@ -211,7 +211,9 @@ export class TransactionService {
     // Copies re-appended during this round are checked in the next one.
     const end = this.deps.store.getMaxOffsetInQueue(TRANS_HALF_TOPIC, 0)
     for (let offset = this.progress; offset < end; offset++) {
-      if (this.resolved.has(offset)) continue
+      // Resolving an offset advances `progress` and forgets the resolved offsets it passes, so an offset below
+      // `progress` is resolved even though `resolved` no longer holds it.
+      if (this.isResolved(offset)) continue
       const half = this.halfAt(offset)
       if (!half) continue
       const checkTimes = checkTimesOf(half)
@@ -248,6 +250,12 @@ export class TransactionService {
         )
         break
       }
+      if (this.isResolved(offset)) {
+        // The producer ended the transaction while the copy was being written: retire the copy unchecked, or a
+        // COMMIT answer to its check would commit the message a second time.
+        await this.markResolved(copy.queueOffset)
+        continue
+      }
       await this.markResolved(offset)
       const stored = this.deps.store.lookMessageByOffset(copy.commitLogOffset)
       if (!stored) continue
@@ -277,6 +285,11 @@ export class TransactionService {
   private halfAt(offset: number): DecodedMessage | undefined {
     const unit = this.deps.store.getQueueUnit(TRANS_HALF_TOPIC, 0, offset)
     return unit ? this.deps.store.lookMessageByOffset(unit.commitLogOffset) : undefined
+  }
+
+  /** Committed, rolled back or superseded by a checked copy. */
+  private isResolved(halfQueueOffset: number): boolean {
+    return halfQueueOffset < this.progress || this.resolved.has(halfQueueOffset)
   }
 
   private async markResolved(halfQueueOffset: number): Promise<void> {

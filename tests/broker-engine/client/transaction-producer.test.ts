@@ -132,6 +132,34 @@ describe('transactions', () => {
     expect(broker.listPendingTransactions()).toEqual([])
   })
 
+  it('a check round asks only about unresolved half messages: the committed ones after an unknown are not re-checked', async () => {
+    const { c, broker, clock } = await start()
+    const checked: string[] = []
+    const p = new TransactionProducer(c, {
+      group: 'tx-group',
+      clientId: 'tp-1',
+      checkLocalTransaction: (msg) => {
+        checked.push(msg.body.toString())
+        return 'COMMIT_MESSAGE'
+      },
+    })
+    p.start()
+    for (let i = 0; i < 40; i++) {
+      await p.sendMessageInTransaction({ topic: 'Payments', body: `pay-${i}` }, () =>
+        i % 10 === 0 ? 'UNKNOW' : 'COMMIT_MESSAGE',
+      )
+    }
+    clock.advance(30_000)
+    await settle(40)
+    expect(checked.sort()).toEqual(['pay-0', 'pay-10', 'pay-20', 'pay-30'])
+    // Every payment is visible exactly once.
+    expect(visible(broker).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `pay-${i}`).sort())
+    expect(broker.listPendingTransactions()).toEqual([])
+    clock.advance(30_000)
+    await settle(40)
+    expect(visible(broker)).toHaveLength(40)
+  })
+
   it('after transactionCheckMax unanswered checks the half message is rolled back to TRANS_CHECK_MAX_TIME_TOPIC', async () => {
     const { c, broker, clock } = await start()
     let checks = 0
