@@ -1,17 +1,31 @@
-// Runs once when the Next server starts: opens the embedded engine (Node runtime only, never on the edge) and
-// turns audit rows left PENDING by a previous process into UNKNOWN.
+// Runs once when the Next server starts (Node runtime only, never on the edge): opens the embedded engine, turns
+// audit rows left PENDING by a previous process into UNKNOWN, starts the demo workload (unless MQDECK_DEMO=0) and
+// the metrics jobs. The demo and the jobs stop before the engine closes on SIGTERM/SIGINT.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
   // `next build` may load instrumentation while collecting page data; the engine belongs to the server only.
   if (process.env.NEXT_PHASE === 'phase-production-build') return
-  const { startEmbeddedEngine } = await import('./lib/engine/embedded-engine')
+  const { onEngineStopping, startEmbeddedEngine } = await import('./lib/engine/embedded-engine')
   const { markStalePendingUnknown } = await import('./lib/audit/mark-stale-pending-unknown')
-  await startEmbeddedEngine()
+  const cluster = await startEmbeddedEngine()
   try {
     const stale = await markStalePendingUnknown()
     if (stale > 0)
       console.warn(`[mqdeck] ${stale} audit row(s) left PENDING by a previous run are now UNKNOWN`)
   } catch (err) {
     console.error('[mqdeck] could not review PENDING audit rows (is the database migrated?)', err)
+  }
+
+  const { demoEnabled, startDemoWorkload, stopDemoWorkloads } = await import('./lib/demo/demo-workload')
+  if (demoEnabled()) {
+    try {
+      await startDemoWorkload({ cluster, log: (m) => console.warn(`[mqdeck demo] ${m}`) })
+      onEngineStopping(stopDemoWorkloads)
+      console.log(
+        '[mqdeck] demo workload running (order, payment, points, inventory services); MQDECK_DEMO=0 turns it off',
+      )
+    } catch (err) {
+      console.error('[mqdeck] the demo workload did not start', err)
+    }
   }
 }

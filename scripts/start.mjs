@@ -110,7 +110,30 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
   })
 }
 
+// Say where to open the console once it answers (the engine, the demo and the first page are up by then).
+const consoleUrl = `http://${env.HOSTNAME}:${env.PORT}`
+const readyDeadlineMs = Date.now() + 120_000
+let announced = false
+const readyTimer = setInterval(() => {
+  if (Date.now() > readyDeadlineMs) {
+    clearInterval(readyTimer)
+    log(`${consoleUrl}/api/health did not answer within 2 minutes; see the server output above`)
+    return
+  }
+  fetch(`${consoleUrl}/api/health`)
+    .then(async (response) => {
+      if (!response.ok || announced) return
+      announced = true
+      clearInterval(readyTimer)
+      const health = await response.json()
+      log(`ready: open ${consoleUrl} in a browser`)
+      log(`RocketMQ clients: NameServer ${health.namesrvAddr}, broker ${health.brokerAddr}`)
+    })
+    .catch(() => undefined)
+}, 500)
+
 server.on('exit', (code, signal) => {
+  clearInterval(readyTimer)
   log(signal ? `server stopped by ${signal}` : `server exited with code ${code}`)
   process.exit(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1))
 })

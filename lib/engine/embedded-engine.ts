@@ -25,12 +25,19 @@ interface EngineState {
   storePromise: Promise<StandaloneBroker> | undefined
   stopPromise: Promise<void> | undefined
   signalsHooked: boolean
+  /** Run before the engine closes (the demo workload, the metrics jobs): they still need a working engine. */
+  beforeStop: (() => Promise<void>)[]
 }
 
 const g = globalThis as unknown as { __mqdeckEngine?: EngineState }
 
 function state(): EngineState {
-  return (g.__mqdeckEngine ??= { storePromise: undefined, stopPromise: undefined, signalsHooked: false })
+  return (g.__mqdeckEngine ??= {
+    storePromise: undefined,
+    stopPromise: undefined,
+    signalsHooked: false,
+    beforeStop: [],
+  })
 }
 
 /**
@@ -109,10 +116,18 @@ export async function getMessageStore(): Promise<MessageStore> {
   return (await getEmbeddedBroker()).store
 }
 
-/** Persists the broker's tables, flushes, checkpoints and closes the store. Idempotent. */
+/** Registers work to finish before the engine closes (each runs once; a failure is logged, not fatal). */
+export function onEngineStopping(hook: () => Promise<void>): void {
+  state().beforeStop.push(hook)
+}
+
+/** Runs the stopping hooks, then persists the broker's tables, flushes, checkpoints and closes the store. Idempotent. */
 export function stopEmbeddedEngine(): Promise<void> {
   const s = state()
   s.stopPromise ??= (async () => {
+    for (const hook of s.beforeStop.splice(0)) {
+      await hook().catch((err: unknown) => console.error('[mqdeck] a stopping hook failed', err))
+    }
     const opening = s.storePromise
     if (!opening) return
     const engine = await opening.catch(() => undefined)
