@@ -14,7 +14,14 @@ const nextConfig = {
   outputFileTracingRoot: repoRoot,
   turbopack: { root: repoRoot },
   // Native and long-lived packages are loaded from node_modules at runtime instead of being bundled.
-  serverExternalPackages: ['@libsql/client', 'libsql', '@prisma/adapter-libsql', 'node-cron', '@node-rs/crc32'],
+  serverExternalPackages: [
+    '@libsql/client',
+    'libsql',
+    '@prisma/adapter-libsql',
+    '@prisma/adapter-pg',
+    'node-cron',
+    '@node-rs/crc32',
+  ],
   poweredByHeader: false,
   experimental: {
     // A test message body may be up to 4 MiB; the default server action limit is 1 MB.

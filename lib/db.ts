@@ -1,23 +1,48 @@
 // The Prisma client: the only module that talks to Prisma. One instance per process, kept on globalThis
 // because Next loads a module several times in one process (instrumentation, RSC/actions, route handlers).
+// The provider follows DATABASE_URL's scheme: file: → SQLite (libsql), postgres(ql):// → PostgreSQL (pg).
 import 'server-only'
 import { PrismaLibSQL } from '@prisma/adapter-libsql'
+import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient } from '@/lib/generated/prisma/client'
+import { PrismaClient as PgPrismaClient } from '@/lib/generated/prisma-pg/client'
 import { resolveDatabaseUrl } from '@/lib/config/paths'
+import { isPostgresUrl, pgConnectionFromUrl } from '@/prisma/pg/pool-config'
+// adapter-pg cannot read catalog types such as `name` (e.g. `SELECT current_database()`); see the module.
+import '@/prisma/pg/pg-name-oid-fix'
 
-export type { AuditLog, IdempotencyKey, MetricSample } from '@/lib/generated/prisma/client'
+export type { AuditLog, ClusterConnection, IdempotencyKey, MetricSample } from '@/lib/generated/prisma/client'
 export { OperationResult } from '@/lib/generated/prisma/enums'
 
-const g = globalThis as unknown as { __mqdeckPrisma?: PrismaClient }
+export type DatabaseProvider = 'sqlite' | 'postgresql'
 
-/** A new client for `databaseUrl` (a `file:` URL); tests use this to own their database. */
-export function createPrismaClient(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaLibSQL({ url: databaseUrl }) })
+/**
+ * The client type the rest of lib uses: the SQLite client's. Both generated clients come from the same models
+ * (tests/lib/db-schemas.test.ts keeps the schemas identical), so their model APIs match; the operations lib uses
+ * run against both providers in tests/lib/db-cases.ts.
+ */
+export type Db = PrismaClient
+
+const g = globalThis as unknown as { __mqdeckPrisma?: Db }
+
+/** Which database `databaseUrl` (default: this process's) points at; anything but postgres(ql):// is SQLite. */
+export function databaseProvider(databaseUrl: string = resolveDatabaseUrl()): DatabaseProvider {
+  return isPostgresUrl(databaseUrl) ? 'postgresql' : 'sqlite'
 }
 
-/** The process-wide client for `DATABASE_URL` (or the default under `<repo>/data`). */
-export function db(): PrismaClient {
+/** A new client for `databaseUrl` (`file:` or `postgres(ql)://`); tests use this to own their database. */
+export function createPrismaClient(databaseUrl: string): Db {
+  if (databaseProvider(databaseUrl) === 'sqlite') {
+    return new PrismaClient({ adapter: new PrismaLibSQL({ url: databaseUrl }) })
+  }
+  const { poolConfig, schema } = pgConnectionFromUrl(databaseUrl)
+  const client = new PgPrismaClient({ adapter: new PrismaPg(poolConfig, schema ? { schema } : undefined) })
+  // Same models, same delegates and result types; only provider-specific extras (e.g. `mode: 'insensitive'`,
+  // `skipDuplicates`) are missing from the SQLite type, which lib code must not rely on anyway.
+  return client as unknown as Db
+}
+
+/** The process-wide client for `DATABASE_URL` (or the default SQLite file under `<repo>/data`). */
+export function db(): Db {
   return (g.__mqdeckPrisma ??= createPrismaClient(resolveDatabaseUrl()))
 }
-
-export type Db = PrismaClient

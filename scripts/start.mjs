@@ -16,6 +16,7 @@ const SOURCE_DIRS = ['app', 'lib', 'broker-engine', 'prisma', 'public']
 const SOURCE_FILES = [
   'instrumentation.ts',
   'next.config.js',
+  'prisma.pg.config.ts',
   'postcss.config.mjs',
   'tsconfig.json',
   'package.json',
@@ -88,11 +89,8 @@ if (!existsSync(path.join(repoRoot, 'node_modules'))) {
   run(npm, ['ci'], env)
 }
 
-run(
-  process.execPath,
-  [path.join(repoRoot, 'node_modules', 'prisma', 'build', 'index.js'), 'migrate', 'deploy'],
-  env,
-)
+// The wrapper picks the Prisma config (SQLite or PostgreSQL) from DATABASE_URL's scheme.
+run(process.execPath, [path.join(repoRoot, 'prisma', 'pg', 'run-prisma.mjs'), 'migrate', 'deploy'], env)
 
 const staleReason = buildIsStale()
 if (staleReason) {
