@@ -143,6 +143,7 @@ export {
   type SubscriptionGroupManagerOptions,
   type SubscriptionGroupWrapper,
 } from './broker/subscription-group-manager'
+export { CONFIG_BATCH_COUNT_MAX, type UpsertManyResult } from './broker/versioned-config-table'
 export {
   CONSUMER_OFFSET_JSON_FILE,
   ConsumerOffsetManager,

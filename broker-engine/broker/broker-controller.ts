@@ -33,7 +33,11 @@ import { PullMessageProcessor, type PullMessageResult } from './pull-message-pro
 import { QueueLockManager, type LockedQueue } from './queue-lock-manager'
 import { ScheduleMessageService, type DelayOffsetTable } from './schedule-message-service'
 import { parseSubscription } from './subscription-filter'
-import { SubscriptionGroupManager } from './subscription-group-manager'
+import {
+  SubscriptionGroupManager,
+  type SubscriptionGroupConfig,
+  type SubscriptionGroupInput,
+} from './subscription-group-manager'
 import {
   isReadable,
   isWritable,
@@ -50,6 +54,7 @@ import {
   type PendingHalfMessage,
   type TransactionCheck,
 } from './transaction-service'
+import type { UpsertManyResult } from './versioned-config-table'
 
 /** The part of a NameServer a broker talks to (the in-process RouteRegistry, or later a remoting client). */
 export interface NameServerLink {
@@ -524,6 +529,31 @@ export class BrokerController {
     this.announced.add(config.topicName)
     this.registerWithNameServers(true, [config])
     return config
+  }
+
+  /**
+   * Creates or updates many topics at once (UPDATE_AND_CREATE_TOPIC_LIST): one write of topics.json, one version
+   * bump, and one incremental registration carrying the changed topics, as RocketMQ 5's registerIncrementBrokerData
+   * does for a list. Nothing changes when any entry is refused (TopicConfigManager.upsertMany).
+   */
+  upsertTopics(inputs: readonly TopicConfigInput[]): UpsertManyResult<TopicConfig> {
+    const result = this.topics.upsertMany(inputs)
+    for (const config of result.configs) this.announced.add(config.topicName)
+    if (result.changed.length > 0) this.registerWithNameServers(true, result.changed)
+    return result
+  }
+
+  /** Creates or updates a consumer group (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP); groups are not routed. */
+  upsertGroup(input: SubscriptionGroupInput): SubscriptionGroupConfig {
+    return this.groups.upsert(input)
+  }
+
+  /**
+   * Creates or updates many groups at once (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST): one write of
+   * subscriptionGroup.json and one version bump; nothing changes when any entry is refused.
+   */
+  upsertGroups(inputs: readonly SubscriptionGroupInput[]): UpsertManyResult<SubscriptionGroupConfig> {
+    return this.groups.upsertMany(inputs)
   }
 
   deleteTopic(topic: string): boolean {

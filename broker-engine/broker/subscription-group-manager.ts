@@ -6,7 +6,7 @@ import type { Clock } from '../common/clock'
 import { EngineError } from '../common/engine-error'
 import type { StoreIo } from '../store/store-io'
 import { BROKER_ID_MAX, type BrokerConfig } from './broker-config'
-import { VersionedConfigTable } from './versioned-config-table'
+import { VersionedConfigTable, type UpsertManyResult } from './versioned-config-table'
 import { dataVersionJson } from './data-version'
 import {
   CID_ONSAPI_OWNER_GROUP,
@@ -251,22 +251,9 @@ export class SubscriptionGroupManager extends VersionedConfigTable<SubscriptionG
    */
   upsert(input: SubscriptionGroupInput): SubscriptionGroupConfig {
     this.assertLoaded()
-    for (const key of Object.keys(input)) {
-      if (!GROUP_FIELDS.has(key))
-        throw new EngineError('ARGUMENT_INVALID', `unknown subscription group field ${key}`, { field: key })
-    }
-    const name = input.groupName
+    const next = this.prepareUpsert(input)
+    const name = next.groupName
     const existing = this.table.get(name)
-    const candidate: Record<string, unknown> = {
-      ...SUBSCRIPTION_GROUP_DEFAULTS,
-      ...existing,
-      groupName: name,
-    }
-    for (const [key, value] of Object.entries(input)) if (value !== undefined) candidate[key] = value
-    const problem = checkGroupConfig(candidate)
-    if (problem)
-      throw new EngineError('ARGUMENT_INVALID', problem.reason, { field: problem.field, group: name })
-    const next = freezeGroupConfig(candidate as unknown as SubscriptionGroupConfig)
     if (existing && sameGroupConfig(existing, next)) return existing
     if (!existing && this.table.size >= SUBSCRIPTION_GROUP_COUNT_MAX)
       throw new EngineError(
@@ -279,6 +266,48 @@ export class SubscriptionGroupManager extends VersionedConfigTable<SubscriptionG
       )
     this.commit(name, next)
     return next
+  }
+
+  /**
+   * Creates or changes many groups at once (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST), each input read as upsert
+   * reads it. All or nothing: every entry is checked first (an error names the entry's index and group), a
+   * group may appear once, the table stays within SUBSCRIPTION_GROUP_COUNT_MAX; then the changed groups are
+   * applied with one version bump and one write of subscriptionGroup.json. Unchanged entries are left alone.
+   */
+  upsertMany(inputs: readonly SubscriptionGroupInput[]): UpsertManyResult<SubscriptionGroupConfig> {
+    return this.upsertEntries(
+      inputs,
+      (input) => this.prepareUpsert(input),
+      (input) => (typeof input === 'object' && input !== null ? input.groupName : undefined),
+      sameGroupConfig,
+    )
+  }
+
+  /** The config `input` would leave, checked; throws what upsert refuses. */
+  private prepareUpsert(input: SubscriptionGroupInput): SubscriptionGroupConfig {
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      throw new EngineError('ARGUMENT_INVALID', 'a subscription group config must be an object', {
+        field: 'groupName',
+      })
+    for (const key of Object.keys(input)) {
+      if (!GROUP_FIELDS.has(key))
+        throw new EngineError('ARGUMENT_INVALID', `unknown subscription group field ${key}`, { field: key })
+    }
+    const name = input.groupName
+    // The name is checked before it is used as a table key (checkGroupConfig would find it too, but later).
+    const nameReason = validateGroupName(name)
+    if (nameReason) throw new EngineError('ARGUMENT_INVALID', nameReason, { field: 'groupName', group: name })
+    const existing = this.table.get(name)
+    const candidate: Record<string, unknown> = {
+      ...SUBSCRIPTION_GROUP_DEFAULTS,
+      ...existing,
+      groupName: name,
+    }
+    for (const [key, value] of Object.entries(input)) if (value !== undefined) candidate[key] = value
+    const problem = checkGroupConfig(candidate)
+    if (problem)
+      throw new EngineError('ARGUMENT_INVALID', problem.reason, { field: problem.field, group: name })
+    return freezeGroupConfig(candidate as unknown as SubscriptionGroupConfig)
   }
 
   /** Removes a group's config; false when there was none. Predefined and CID_RMQ_SYS_ groups need `system`. */

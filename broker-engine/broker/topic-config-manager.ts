@@ -18,7 +18,7 @@ import {
 import type { StoreIo } from '../store/store-io'
 import { parseDelayLevels } from '../store/store-config'
 import type { BrokerConfig } from './broker-config'
-import { VersionedConfigTable } from './versioned-config-table'
+import { VersionedConfigTable, type UpsertManyResult } from './versioned-config-table'
 import { dataVersionJson } from './data-version'
 import {
   AUTO_CREATE_TOPIC_KEY_TOPIC,
@@ -260,6 +260,36 @@ export class TopicConfigManager extends VersionedConfigTable<TopicConfig> {
    */
   upsert(input: TopicConfigInput, options: { system?: boolean } = {}): TopicConfig {
     this.assertLoaded()
+    const next = this.prepareUpsert(input, options)
+    const existing = this.table.get(next.topicName)
+    if (existing && sameTopicConfig(existing, next)) return existing
+    this.assertRoomFor(next.topicName)
+    this.commit(next.topicName, next)
+    return next
+  }
+
+  /**
+   * Creates or changes many topics at once (UPDATE_AND_CREATE_TOPIC_LIST), each input read as upsert reads it.
+   * All or nothing: every entry is checked first (an error names the entry's index and topic), a topic may
+   * appear once, the table stays within TOPIC_COUNT_MAX; then the changed topics are applied with one version
+   * bump and one write of topics.json. Entries equal to the current config are left alone.
+   */
+  upsertMany(
+    inputs: readonly TopicConfigInput[],
+    options: { system?: boolean } = {},
+  ): UpsertManyResult<TopicConfig> {
+    return this.upsertEntries(
+      inputs,
+      (input) => this.prepareUpsert(input, options),
+      (input) => (typeof input === 'object' && input !== null ? input.topicName : undefined),
+      sameTopicConfig,
+    )
+  }
+
+  /** The config `input` would leave, checked; throws what upsert refuses. */
+  private prepareUpsert(input: TopicConfigInput, options: { system?: boolean }): TopicConfig {
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      throw new EngineError('ARGUMENT_INVALID', 'a topic config must be an object', { field: 'topicName' })
     for (const key of Object.keys(input)) {
       if (!TOPIC_FIELDS.has(key))
         throw new EngineError('ARGUMENT_INVALID', `unknown topic config field ${key}`, { field: key })
@@ -282,11 +312,7 @@ export class TopicConfigManager extends VersionedConfigTable<TopicConfig> {
     const problem = checkTopicConfig(candidate)
     if (problem)
       throw new EngineError('ARGUMENT_INVALID', problem.reason, { field: problem.field, topic: name })
-    const next = freezeTopicConfig(candidate as unknown as TopicConfig)
-    if (existing && sameTopicConfig(existing, next)) return existing
-    this.assertRoomFor(name)
-    this.commit(name, next)
-    return next
+    return freezeTopicConfig(candidate as unknown as TopicConfig)
   }
 
   /** Removes a topic's config (DELETE_TOPIC_IN_BROKER); false when there was none. System topics need `system`. */

@@ -4,6 +4,7 @@
 
 import path from 'node:path'
 import type { Clock } from '../common/clock'
+import { EngineError } from '../common/engine-error'
 import type { StoreIo } from '../store/store-io'
 import { loadJsonConfig, persistJsonConfig } from './config-file'
 import { initialDataVersion, nextDataVersion, parseDataVersion, type DataVersion } from './data-version'
@@ -24,6 +25,19 @@ export interface VersionedConfigTableShape<T> {
   readonly entryKind: string
   readonly countMax: number
   readonly nameOf: (entry: T) => string
+}
+
+/**
+ * Entries one upsertMany may carry. A batch is validated whole and written in one persist, so this bounds the
+ * work (and the undo set) of one call; 5,000 topics still go in one batch.
+ */
+export const CONFIG_BATCH_COUNT_MAX = 10_000
+
+/** What upsertMany did: every entry's config after the call, in input order, and the ones it changed. */
+export interface UpsertManyResult<T> {
+  readonly configs: readonly T[]
+  /** New or different entries, in input order; empty when the batch matched the table (no version bump). */
+  readonly changed: readonly T[]
 }
 
 export abstract class VersionedConfigTable<T> {
@@ -148,6 +162,94 @@ export abstract class VersionedConfigTable<T> {
     } catch (err) {
       if (prev) this.table.set(name, prev)
       else this.table.delete(name)
+      this.version = prevVersion
+      throw err
+    }
+  }
+
+  /**
+   * The body of a subclass's upsertMany: `prepare` turns each input into its full config or throws the same
+   * EngineError the single upsert would; that error is rethrown naming the entry's index and name. Every entry
+   * is checked (and duplicates and the table's size bound with them) before anything changes; then the changed
+   * entries are applied with one version bump and one persist, and a failed write undoes them all.
+   */
+  protected upsertEntries<I>(
+    inputs: readonly I[],
+    prepare: (input: I) => T,
+    inputNameOf: (input: I) => unknown,
+    same: (current: T, next: T) => boolean,
+  ): UpsertManyResult<T> {
+    this.assertLoaded()
+    const { entryKind, countMax, nameOf } = this.shape
+    // Callers from the wire may hand anything; a separate unknown keeps `inputs` typed for the loop below.
+    const given: unknown = inputs
+    if (!Array.isArray(given))
+      throw new EngineError('ARGUMENT_INVALID', `the ${entryKind}s to upsert must be a list`, {
+        field: `${entryKind}s`,
+      })
+    if (inputs.length > CONFIG_BATCH_COUNT_MAX)
+      throw new EngineError(
+        'ARGUMENT_INVALID',
+        `at most ${CONFIG_BATCH_COUNT_MAX} ${entryKind}s per batch; got ${inputs.length}`,
+        { field: `${entryKind}s`, limit: CONFIG_BATCH_COUNT_MAX },
+      )
+    const indexOf = new Map<string, number>()
+    const configs: T[] = []
+    const changed: T[] = []
+    let added = 0
+    inputs.forEach((input, index) => {
+      const label = () => `${entryKind} entry ${index} (${JSON.stringify(String(inputNameOf(input)))})`
+      let next: T
+      try {
+        next = prepare(input)
+      } catch (err) {
+        if (!(err instanceof EngineError)) throw err
+        throw new EngineError(err.code, `${label()}: ${err.message}`, { ...err.details, index })
+      }
+      const name = nameOf(next)
+      const first = indexOf.get(name)
+      // Two entries for one name would make the result depend on their order; a caller merges them instead.
+      if (first !== undefined)
+        throw new EngineError('ARGUMENT_INVALID', `${label()}: the same ${entryKind} as entry ${first}`, {
+          field: `${entryKind}Name`,
+          index,
+        })
+      indexOf.set(name, index)
+      const current = this.table.get(name)
+      if (current && same(current, next)) {
+        configs.push(current)
+        return
+      }
+      if (!current) added++
+      configs.push(next)
+      changed.push(next)
+    })
+    // System entries may already hold the table above countMax; only additions are refused.
+    if (added > 0 && this.table.size + added > countMax)
+      throw new EngineError(
+        'ARGUMENT_INVALID',
+        `cannot add ${added} ${entryKind}s: the broker has ${this.table.size} of at most ${countMax}`,
+        { field: `${entryKind}s`, limit: countMax },
+      )
+    if (changed.length > 0) this.commitMany(changed)
+    return { configs, changed }
+  }
+
+  /** Applies several changes with one version bump and one persist; on a failed write all are undone. */
+  private commitMany(entries: readonly T[]): void {
+    const nameOf = this.shape.nameOf
+    const previous = entries.map((entry) => this.table.get(nameOf(entry)))
+    const prevVersion = this.version
+    for (const entry of entries) this.table.set(nameOf(entry), entry)
+    this.version = nextDataVersion(prevVersion, this.clock)
+    try {
+      this.persist()
+    } catch (err) {
+      entries.forEach((entry, i) => {
+        const prev = previous[i]
+        if (prev) this.table.set(nameOf(entry), prev)
+        else this.table.delete(nameOf(entry))
+      })
       this.version = prevVersion
       throw err
     }

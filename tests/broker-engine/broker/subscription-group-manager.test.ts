@@ -255,3 +255,87 @@ describe('persistence and crash safety', () => {
     expect(text).toMatch(/skipped group "GID_other": its groupName "GID_else" differs/)
   })
 })
+
+describe('upsertMany (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST)', () => {
+  const batch = (n: number, from = 0): SubscriptionGroupInput[] =>
+    Array.from({ length: n }, (_, i) => ({ groupName: `GID_batch${from + i}`, retryMaxTimes: 3 }))
+
+  it('creates every group with one version bump and one write of subscriptionGroup.json', () => {
+    const dir = tempConfigDir()
+    const io = new FaultyIo()
+    const groups = openGroups(dir, {}, { io })
+    const version = groups.dataVersion.counter
+    const syncs = io.counts.fdatasync
+    const result = groups.upsertMany(batch(300))
+    expect(io.counts.fdatasync - syncs).toBe(2)
+    expect(groups.dataVersion.counter).toBe(version + 1)
+    expect(result.changed).toHaveLength(300)
+    expect(groups.get('GID_batch299')).toEqual({
+      ...DEFAULT_GROUP,
+      groupName: 'GID_batch299',
+      retryMaxTimes: 3,
+    })
+    const file = readJsonFile(path.join(dir, 'subscriptionGroup.json')) as {
+      dataVersion: { counter: number }
+      subscriptionGroupTable: Record<string, unknown>
+    }
+    expect(file.dataVersion.counter).toBe(version + 1)
+    expect(Object.keys(file.subscriptionGroupTable)).toHaveLength(308)
+    expect(openGroups(dir).get('GID_batch0')).toEqual(groups.get('GID_batch0'))
+  })
+
+  it('leaves unchanged entries alone and writes only when something differs', () => {
+    const io = new FaultyIo()
+    const groups = openGroups(tempConfigDir(), {}, { io })
+    groups.upsertMany(batch(3))
+    const version = groups.dataVersion
+    const syncs = io.counts.fdatasync
+    expect(groups.upsertMany(batch(3)).changed).toEqual([])
+    expect(groups.dataVersion).toBe(version)
+    expect(io.counts.fdatasync).toBe(syncs)
+    const mixed = groups.upsertMany([...batch(2), { groupName: 'GID_batch2', consumeMessageOrderly: true }])
+    expect(mixed.changed.map((g) => g.groupName)).toEqual(['GID_batch2'])
+    expect(groups.dataVersion.counter).toBe(version.counter + 1)
+  })
+
+  it('one bad entry refuses the batch, naming its index and group', () => {
+    const io = new FaultyIo()
+    const groups = openGroups(tempConfigDir(), {}, { io })
+    const version = groups.dataVersion
+    const syncs = io.counts.fdatasync
+    const cases: [SubscriptionGroupInput, string, RegExp][] = [
+      [{ groupName: 'GID_bad', retryMaxTimes: -1 }, 'retryMaxTimes', /retryMaxTimes/],
+      [{ groupName: 'bad group' }, 'groupName', /illegal|characters/],
+      [{ groupName: 'GID_bad', nope: 1 } as never, 'nope', /unknown/],
+      [{ groupName: 'GID_batch1' }, 'groupName', /same group as entry 1/],
+    ]
+    for (const [bad, field, message] of cases) {
+      try {
+        groups.upsertMany([...batch(2), bad, ...batch(2, 2)])
+        throw new Error(`expected a refusal of ${JSON.stringify(bad)}`)
+      } catch (err) {
+        expect(err).toBeInstanceOf(EngineError)
+        expect(err).toMatchObject({ code: 'ARGUMENT_INVALID', details: { field, index: 2 } })
+        expect((err as Error).message).toMatch(/^group entry 2 \(".*"\): /)
+        expect((err as Error).message).toMatch(message)
+      }
+      expect(groups.get('GID_batch0')).toBeUndefined()
+    }
+    expect(groups.dataVersion).toBe(version)
+    expect(io.counts.fdatasync).toBe(syncs)
+  })
+
+  it('a failed write undoes every change and keeps the version', () => {
+    const io = new FaultyIo()
+    const groups = openGroups(tempConfigDir(), {}, { io })
+    const tools = groups.get('TOOLS_CONSUMER')
+    const version = groups.dataVersion
+    io.fail({ kind: 'write', code: 'EIO', pathIncludes: 'subscriptionGroup.json.tmp' })
+    expect(() => groups.upsertMany([...batch(5), { groupName: 'TOOLS_CONSUMER', retryMaxTimes: 1 }])).toThrow(
+      /EIO/,
+    )
+    expect(groups.get('GID_batch0')).toBeUndefined()
+    expect(groups.get('TOOLS_CONSUMER')).toBe(tools)
+    expect(groups.dataVersion).toBe(version)
+  })
+})

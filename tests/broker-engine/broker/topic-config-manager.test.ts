@@ -13,6 +13,7 @@ import {
   TopicConfigManager,
   type TopicConfigInput,
 } from '../../../broker-engine/broker/topic-config-manager'
+import { CONFIG_BATCH_COUNT_MAX } from '../../../broker-engine/broker/versioned-config-table'
 import { EngineError } from '../../../broker-engine/common/engine-error'
 import { FaultyIo } from '../../../broker-engine/testing/faulty-io'
 import { ManualClock } from '../../../broker-engine/testing/manual-clock'
@@ -528,5 +529,142 @@ describe('bounds', () => {
     expectEngineError(() => topics.getOrCreateRetryTopic('G', 1), 'ARGUMENT_INVALID', 'topicName')
     expect(topics.createTopicInSendMessageMethod('OneMore', 'T1', undefined, 4, 0)).toBeUndefined()
     expect(topics.upsert({ topicName: 'T5', perm: 4 }).perm).toBe(4)
+    // A batch is refused whole when its new topics do not fit; updates of existing ones take no room.
+    const version = topics.dataVersion
+    expectEngineError(
+      () => topics.upsertMany([{ topicName: 'T6', perm: 4 }, { topicName: 'OneMore' }]),
+      'ARGUMENT_INVALID',
+      'topics',
+      /cannot add 1 topics/,
+    )
+    expect(topics.get('T6')!.perm).toBe(6)
+    expect(topics.dataVersion).toBe(version)
+    expect(topics.upsertMany([{ topicName: 'T6', perm: 4 }]).changed).toHaveLength(1)
+  })
+})
+
+describe('upsertMany (UPDATE_AND_CREATE_TOPIC_LIST)', () => {
+  const batch = (n: number, from = 0): TopicConfigInput[] =>
+    Array.from({ length: n }, (_, i) => ({
+      topicName: `Batch${from + i}`,
+      readQueueNums: 2,
+      writeQueueNums: 2,
+    }))
+
+  it('creates every topic with one version bump and one write of topics.json', () => {
+    const dir = tempConfigDir()
+    const io = new FaultyIo()
+    const clock = new ManualClock(1_800_000_000_000)
+    const topics = openTopics(dir, {}, { io, clock })
+    const version = topics.dataVersion.counter
+    const syncs = io.counts.fdatasync
+    clock.advance(5)
+    const result = topics.upsertMany(batch(500))
+    // One persist = one fdatasync of topics.json.tmp + one of the directory.
+    expect(io.counts.fdatasync - syncs).toBe(2)
+    expect(topics.dataVersion).toMatchObject({ counter: version + 1, timestamp: clock.nowMs() })
+    expect(result.changed).toHaveLength(500)
+    expect(result.configs.map((c) => c.topicName)).toEqual(batch(500).map((t) => t.topicName))
+    expect(topics.get('Batch499')).toMatchObject({ readQueueNums: 2, writeQueueNums: 2, perm: 6 })
+    const file = readJsonFile(path.join(dir, 'topics.json')) as {
+      dataVersion: { counter: number }
+      topicConfigTable: Record<string, unknown>
+    }
+    expect(file.dataVersion.counter).toBe(version + 1)
+    expect(Object.keys(file.topicConfigTable)).toHaveLength(510)
+    expect(openTopics(dir).get('Batch0')).toEqual(topics.get('Batch0'))
+  })
+
+  it('leaves unchanged entries alone: no bump and no write when nothing differs', () => {
+    const io = new FaultyIo()
+    const topics = openTopics(tempConfigDir(), {}, { io })
+    const first = topics.upsertMany(batch(3))
+    const version = topics.dataVersion
+    const syncs = io.counts.fdatasync
+    const again = topics.upsertMany(batch(3))
+    expect(again.changed).toEqual([])
+    expect(again.configs).toEqual(first.configs)
+    expect(again.configs[0]).toBe(first.configs[0])
+    expect(topics.dataVersion).toBe(version)
+    expect(io.counts.fdatasync).toBe(syncs)
+    const mixed = topics.upsertMany([...batch(2), { topicName: 'Batch2', perm: 4 }, { topicName: 'New' }])
+    expect(mixed.changed.map((c) => c.topicName)).toEqual(['Batch2', 'New'])
+    expect(topics.dataVersion.counter).toBe(version.counter + 1)
+    expect(io.counts.fdatasync - syncs).toBe(2)
+  })
+
+  it('checks every entry first: one bad entry refuses the batch, naming its index and topic', () => {
+    const io = new FaultyIo()
+    const topics = openTopics(tempConfigDir(), {}, { io })
+    const version = topics.dataVersion
+    const syncs = io.counts.fdatasync
+    const cases: [TopicConfigInput, string, string, RegExp][] = [
+      [{ topicName: 'Bad', readQueueNums: -1 }, 'ARGUMENT_INVALID', 'readQueueNums', /readQueueNums/],
+      [{ topicName: 'bad name' }, 'TOPIC_INVALID', 'topicName', /illegal/],
+      [{ topicName: 'SCHEDULE_TOPIC_XXXX' }, 'TOPIC_INVALID', 'topicName', /system topic/],
+      [{ topicName: 'Bad', perm: 9 }, 'ARGUMENT_INVALID', 'perm', /perm/],
+      [{ topicName: 'Bad', nope: 1 } as unknown as TopicConfigInput, 'ARGUMENT_INVALID', 'nope', /unknown/],
+      [{ topicName: 'Batch0' }, 'ARGUMENT_INVALID', 'topicName', /same topic as entry 0/],
+    ]
+    for (const [bad, code, field, message] of cases) {
+      const inputs = [...batch(3), bad, ...batch(3, 3)]
+      try {
+        topics.upsertMany(inputs)
+        throw new Error(`expected ${code} for ${JSON.stringify(bad)}`)
+      } catch (err) {
+        expect(err).toBeInstanceOf(EngineError)
+        expect(err).toMatchObject({ code, details: { field, index: 3 } })
+        expect((err as Error).message).toMatch(/^topic entry 3 \(".*"\): /)
+        expect((err as Error).message).toMatch(message)
+      }
+      expect(topics.get('Batch0')).toBeUndefined()
+      expect(topics.get('Batch5')).toBeUndefined()
+    }
+    expect(topics.dataVersion).toBe(version)
+    expect(io.counts.fdatasync).toBe(syncs)
+    expect(
+      topics.upsertMany([{ topicName: 'SCHEDULE_TOPIC_XXXX', readQueueNums: 18, writeQueueNums: 18 }], {
+        system: true,
+      }).changed,
+    ).toEqual([])
+  })
+
+  it('refuses more than CONFIG_BATCH_COUNT_MAX entries and a list that is not one', () => {
+    const topics = openTopics(tempConfigDir())
+    expectEngineError(
+      () => topics.upsertMany(batch(CONFIG_BATCH_COUNT_MAX + 1)),
+      'ARGUMENT_INVALID',
+      'topics',
+    )
+    expectEngineError(
+      () => topics.upsertMany({} as unknown as TopicConfigInput[]),
+      'ARGUMENT_INVALID',
+      'topics',
+      /must be a list/,
+    )
+    expectEngineError(
+      () => topics.upsertMany([null as unknown as TopicConfigInput]),
+      'ARGUMENT_INVALID',
+      'topicName',
+      /topic entry 0/,
+    )
+    expect(topics.upsertMany([]).changed).toEqual([])
+  })
+
+  it('a failed write undoes every change, updates included, and keeps the version', () => {
+    const io = new FaultyIo()
+    const dir = tempConfigDir()
+    const topics = openTopics(dir, {}, { io })
+    topics.upsert({ topicName: 'Kept', readQueueNums: 4, writeQueueNums: 4 })
+    const kept = topics.get('Kept')
+    const version = topics.dataVersion
+    io.fail({ kind: 'write', code: 'ENOSPC', pathIncludes: 'topics.json.tmp' })
+    expect(() => topics.upsertMany([...batch(10), { topicName: 'Kept', readQueueNums: 8 }])).toThrow(/ENOSPC/)
+    expect(topics.get('Batch0')).toBeUndefined()
+    expect(topics.get('Kept')).toBe(kept)
+    expect(topics.dataVersion).toBe(version)
+    expect(openTopics(dir).get('Batch0')).toBeUndefined()
+    io.heal()
+    expect(topics.upsertMany(batch(10)).changed).toHaveLength(10)
   })
 })

@@ -1,5 +1,5 @@
-// Subscription group admin calls: create/update (200), the whole table (201), one config (352), delete (207),
-// and what a group consumes (343 topics with offsets, 345 one subscription).
+// Subscription group admin calls: create/update (200), create/update a list (225), the whole table (201), one
+// config (352), delete (207), and what a group consumes (343 topics with offsets, 345 one subscription).
 
 import {
   SUBSCRIPTION_GROUP_DEFAULTS,
@@ -13,6 +13,7 @@ import type { RemotingCommand } from '../../remoting-command'
 import { customFields } from '../../request-fields'
 import { assertMaster, failure, invalid, success, type AdminContext, type AdminRoute } from './admin-context'
 import { subscriptionDataJson } from './admin-json'
+import { parseConfigListBody, readEntry } from './config-list-body'
 
 const { groupField, optionalBoolean, requiredString, topicField } = customFields
 
@@ -26,6 +27,7 @@ type DefaultedField = keyof typeof JAVA_DEFAULTS
 
 export const GROUP_ADMIN_ROUTES: readonly AdminRoute[] = [
   [REQUEST_CODE.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, updateAndCreateGroup],
+  [REQUEST_CODE.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST, updateAndCreateGroupList],
   [REQUEST_CODE.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, getAllGroups],
   [REQUEST_CODE.GET_SUBSCRIPTIONGROUP_CONFIG, getGroup],
   [REQUEST_CODE.DELETE_SUBSCRIPTIONGROUP, deleteGroup],
@@ -36,7 +38,27 @@ export const GROUP_ADMIN_ROUTES: readonly AdminRoute[] = [
 /** UPDATE_AND_CREATE_SUBSCRIPTIONGROUP: the body replaces the group's config (unknown properties ignored). */
 function updateAndCreateGroup(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
   assertMaster(ctx)
-  const body = parseGroupBody(request)
+  ctx.broker.upsertGroup(groupInputOf(ctx, parseGroupBody(request)))
+  return success(request)
+}
+
+/**
+ * UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST (RocketMQ 5): `{"groupConfigList":[SubscriptionGroupConfig…]}`, each
+ * entry read like one UPDATE_AND_CREATE_SUBSCRIPTIONGROUP body. All or nothing: a bad entry refuses the request
+ * naming it; otherwise the changes are written in one persist (BrokerController.upsertGroups).
+ */
+function updateAndCreateGroupList(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
+  assertMaster(ctx)
+  const entries = parseConfigListBody(request, 'groupConfigList', 'SubscriptionGroupConfig')
+  const inputs = entries.map((entry, index) =>
+    readEntry('group', index, entry.groupName, () => groupInputOf(ctx, entry)),
+  )
+  ctx.broker.upsertGroups(inputs)
+  return success(request)
+}
+
+/** A SubscriptionGroupConfig body as the engine's input: Java defaults for what it leaves out. */
+function groupInputOf(ctx: AdminContext, body: FastjsonObject): SubscriptionGroupInput {
   const groupName = body.groupName
   const reason = validateGroupName(groupName)
   if (reason) throw invalid(reason)
@@ -50,8 +72,7 @@ function updateAndCreateGroup(ctx: AdminContext, request: RemotingCommand): Remo
   }
   const current = ctx.broker.groups.get(groupName)?.attributes ?? {}
   input.attributes = alterAttributes(current, body.attributes)
-  ctx.broker.groups.upsert(input as SubscriptionGroupInput)
-  return success(request)
+  return input as SubscriptionGroupInput
 }
 
 function parseGroupBody(request: RemotingCommand): FastjsonObject {

@@ -1,8 +1,8 @@
-// Topic admin calls: create/update (17), the whole table (21), one config (351), delete (215), queue offsets
-// (202), who consumes a topic (300) and the system topic list (305).
+// Topic admin calls: create/update (17), create/update a list (18), the whole table (21), one config (351),
+// delete (215), queue offsets (202), who consumes a topic (300) and the system topic list (305).
 
 import { topicStats } from '../../../broker/broker-stats'
-import { topicConfigJson } from '../../../broker/topic-config-manager'
+import { topicConfigJson, type TopicConfigInput } from '../../../broker/topic-config-manager'
 import {
   RETRY_GROUP_TOPIC_PREFIX,
   TOPIC_VALIDATOR_SYSTEM_TOPICS,
@@ -22,6 +22,8 @@ import {
   type AdminRoute,
 } from './admin-context'
 import { fastjsonMap, javaDouble } from '../../fastjson-writer'
+import { isFastjsonObject, type FastjsonObject, type FastjsonValue } from '../../fastjson'
+import { parseConfigListBody, readEntry } from './config-list-body'
 
 const { optionalBoolean, optionalInt32, optionalNonBlank, requiredInt32, requiredString, topicField } =
   customFields
@@ -30,6 +32,7 @@ const MESSAGE_TYPE_ATTRIBUTE = 'message.type'
 
 export const TOPIC_ADMIN_ROUTES: readonly AdminRoute[] = [
   [REQUEST_CODE.UPDATE_AND_CREATE_TOPIC, updateAndCreateTopic],
+  [REQUEST_CODE.UPDATE_AND_CREATE_TOPIC_LIST, updateAndCreateTopicList],
   [REQUEST_CODE.GET_ALL_TOPIC_CONFIG, getAllTopicConfig],
   [REQUEST_CODE.GET_TOPIC_CONFIG, getTopicConfig],
   [REQUEST_CODE.DELETE_TOPIC_IN_BROKER, deleteTopicInBroker],
@@ -71,6 +74,82 @@ function updateAndCreateTopic(ctx: AdminContext, request: RemotingCommand): Remo
     attributes,
   })
   return success(request, { remark: REMARK_NOT_SET })
+}
+
+/**
+ * What a TopicConfig body leaves out has the Java class's default (TopicConfig's field initialisers), not the
+ * topic's current value: the body is a whole object, as it is to a RocketMQ 5 broker.
+ */
+const TOPIC_CONFIG_JAVA_DEFAULTS = {
+  readQueueNums: 16,
+  writeQueueNums: 16,
+  perm: 6,
+  topicFilterType: 'SINGLE_TAG',
+  topicSysFlag: 0,
+  order: false,
+} as const
+
+/**
+ * UPDATE_AND_CREATE_TOPIC_LIST (RocketMQ 5): `{"topicConfigList":[TopicConfig…]}`, each entry read like one
+ * UPDATE_AND_CREATE_TOPIC (system topics refused, attributes altering the current ones). The list is all or
+ * nothing: any bad entry refuses the request naming it; otherwise the changes are written in one persist and
+ * registered with the NameServers once (BrokerController.upsertTopics). An unchanged entry is skipped, where
+ * RocketMQ 5 answers SUCCESS without applying any of the list once it meets one. SUCCESS carries the default
+ * remark, as 17's does.
+ */
+function updateAndCreateTopicList(ctx: AdminContext, request: RemotingCommand): RemotingCommand {
+  assertMaster(ctx)
+  const entries = parseConfigListBody(request, 'topicConfigList', 'TopicConfig')
+  const inputs = entries.map((entry, index) =>
+    readEntry('topic', index, entry.topicName, () => topicInputOf(ctx, entry)),
+  )
+  ctx.broker.upsertTopics(inputs)
+  return success(request, { remark: REMARK_NOT_SET })
+}
+
+/** One TopicConfig of a list body as the engine's input; values are checked by the topic table. */
+function topicInputOf(ctx: AdminContext, entry: FastjsonObject): TopicConfigInput {
+  const topicName = entry.topicName
+  if (typeof topicName !== 'string') throw invalid('topicName must be a string')
+  if (ctx.broker.topics.isSystemTopic(topicName))
+    throw invalid(`The topic[${topicName}] is conflict with system topic.`)
+  const input: Record<string, unknown> = { topicName }
+  for (const [field, fallback] of Object.entries(TOPIC_CONFIG_JAVA_DEFAULTS)) {
+    const value = entry[field] ?? fallback
+    if (typeof value !== typeof fallback)
+      throw invalid(`${field} must be ${typeof fallback === 'number' ? 'a number' : `a ${typeof fallback}`}`)
+    input[field] = value
+  }
+  const existing = ctx.broker.topics.get(topicName)
+  input.attributes = alterAttributeMap(existing?.attributes ?? {}, entry.attributes, existing === undefined)
+  return input as unknown as TopicConfigInput
+}
+
+/**
+ * A TopicConfig body's attributes alter the current ones as in RocketMQ 5 (AttributeUtil): `"+key":"value"`
+ * adds or changes, `"-key"` removes (not while creating). A plain key sets, as older tools send it.
+ */
+function alterAttributeMap(
+  current: Readonly<Record<string, string>>,
+  change: FastjsonValue | undefined,
+  creating: boolean,
+): Record<string, string> {
+  const next: Record<string, string> = { ...current }
+  if (change === undefined || change === null) return next
+  if (!isFastjsonObject(change)) throw invalid('attributes must be an object of strings')
+  for (const [rawKey, value] of Object.entries(change)) {
+    if (rawKey.startsWith('-')) {
+      if (creating) throw invalid(`only add attribute is supported while creating topic; got ${rawKey}`)
+      delete next[rawKey.slice(1)]
+      continue
+    }
+    const key = rawKey.startsWith('+') ? rawKey.slice(1) : rawKey
+    if (typeof value !== 'string') throw invalid(`attribute ${key} must be a string`)
+    if (key === MESSAGE_TYPE_ATTRIBUTE && value === 'MIXED')
+      throw invalid('MIXED message type is not supported.')
+    next[key] = value
+  }
+  return next
 }
 
 /** Applies RocketMQ's attribute modification text (`+a=1,+b=2,-c`, AttributeParser) to the current attributes. */
