@@ -28,4 +28,18 @@ export async function register(): Promise<void> {
       console.error('[mqdeck] the demo workload did not start', err)
     }
   }
+
+  const { startMetricsJobs } = await import('./lib/jobs/metrics-jobs')
+  const { getGateway, listClusterConnections } = await import('./lib/cluster/registry')
+  const jobs = startMetricsJobs({
+    // A connection whose gateway cannot be built is left out of this pass; the others still sample.
+    clusters: async () => {
+      const settled = await Promise.allSettled(
+        (await listClusterConnections()).map(async (c) => ({ id: c.id, gateway: await getGateway(c.id) })),
+      )
+      return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+    },
+    log: (m) => console.warn(`[mqdeck metrics] ${m}`),
+  })
+  onEngineStopping(() => jobs.stop())
 }

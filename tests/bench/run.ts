@@ -7,6 +7,9 @@ import path from 'node:path'
 import type { BenchResult } from './bench-kit'
 import { measureCeilings } from './machine-ceilings'
 import { brokerBenchmarks } from './broker-bench'
+import { consoleListBenchmarks } from './console-lists-bench'
+import { consolePagesBenchmarks } from './console-pages-bench'
+import { metricsBenchmarks } from './metrics-bench'
 import { remotingBenchmarks } from './remoting-bench'
 import { storeBenchmarks } from './store-bench'
 
@@ -47,6 +50,9 @@ try {
     ...(await storeBenchmarks(root, ceilings, quick)),
     ...(await brokerBenchmarks(root, quick)),
     ...(await remotingBenchmarks(root, quick)),
+    ...(await consoleListBenchmarks(root, quick)),
+    ...(await metricsBenchmarks(root, quick)),
+    ...(await consolePagesBenchmarks(quick)),
   ]
   const machine = {
     cpus: os.cpus().length,
