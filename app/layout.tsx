@@ -1,6 +1,11 @@
-// Root layout: global styles and client providers.
+// Root layout: the console shell (header with cluster switcher, nav, time zone and theme), global styles and
+// client providers. Theme and time zone come from cookies so the first paint is already right (no flash).
 import type { Metadata } from 'next'
+import { cookies } from 'next/headers'
 import type { ReactNode } from 'react'
+import { listClusterConnections } from '@/lib/cluster/registry'
+import { ConsoleHeader, type ClusterChoice } from './_components/console-header'
+import { parseTheme, parseTimeZone, THEME_COOKIE, TIME_ZONE_COOKIE } from './_lib/preferences'
 import { Providers } from './providers'
 import './globals.css'
 
@@ -9,11 +14,30 @@ export const metadata: Metadata = {
   description: 'Ops console and admin API for Apache RocketMQ',
 }
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/** The switcher's list; the shell still renders (with an empty switcher) when the registry cannot be read. */
+async function clusterChoices(): Promise<ClusterChoice[]> {
+  try {
+    const connections = await listClusterConnections()
+    return connections.map(({ id, name, kind, readOnly }) => ({ id, name, kind, readOnly }))
+  } catch (err) {
+    console.error('[mqdeck] could not list cluster connections', err)
+    return []
+  }
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const cookieStore = await cookies()
+  const theme = parseTheme(cookieStore.get(THEME_COOKIE)?.value)
+  const timeZone = parseTimeZone(cookieStore.get(TIME_ZONE_COOKIE)?.value)
+  const clusters = await clusterChoices()
   return (
-    <html lang="en">
-      <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
-        <Providers>{children}</Providers>
+    // The toggle changes the class in the browser afterwards; React must not put the first one back.
+    <html lang="en" className={theme === 'light' ? undefined : theme} suppressHydrationWarning>
+      <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+        <Providers timeZone={timeZone}>
+          <ConsoleHeader clusters={clusters} theme={theme} />
+          {children}
+        </Providers>
       </body>
     </html>
   )

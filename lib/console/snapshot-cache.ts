@@ -25,7 +25,7 @@ const ENTRIES_MAX = 2_000
 const g = globalThis as unknown as { __mqdeckSnapshots?: Map<string, Entry> }
 
 function entries(): Map<string, Entry> {
-  return (g.__mqdeckSnapshots ??= new Map())
+  return (g.__mqdeckSnapshots ??= new Map<string, Entry>())
 }
 
 /**

@@ -1,0 +1,32 @@
+// Reading and building the console's cluster-scoped paths (/c/<cluster>/<section>/...), shared by the nav and
+// the cluster switcher so both agree on what "the current section" is.
+
+export const SECTIONS = [
+  { section: '', label: 'Overview' },
+  { section: 'topics', label: 'Topics' },
+  { section: 'groups', label: 'Groups' },
+  { section: 'messages', label: 'Messages' },
+  { section: 'producers', label: 'Producers' },
+] as const
+
+export type Section = (typeof SECTIONS)[number]['section']
+
+/** `/c/a%20b/topics/x` → { cluster: 'a b', section: 'topics' }; undefined outside /c/. */
+export function parseConsolePath(pathname: string): { cluster: string; section: Section } | undefined {
+  const match = /^\/c\/([^/]+)(?:\/([^/]+))?/.exec(pathname)
+  if (!match) return undefined
+  let cluster: string
+  try {
+    cluster = decodeURIComponent(match[1]!)
+  } catch {
+    return undefined
+  }
+  const known = SECTIONS.find((s) => s.section === (match[2] ?? ''))
+  return { cluster, section: known ? known.section : '' }
+}
+
+/** The path of `section` on `cluster`: switching clusters keeps the section, not the detail (it may not exist). */
+export function sectionPath(cluster: string, section: Section): string {
+  const base = `/c/${encodeURIComponent(cluster)}`
+  return section === '' ? base : `${base}/${section}`
+}

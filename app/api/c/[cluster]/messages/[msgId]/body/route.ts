@@ -1,0 +1,43 @@
+// GET /api/c/<cluster>/messages/<msgId>/body?topic=: the message's whole body as a download (the detail page shows
+// at most bodyBytesMax of it), application/octet-stream with a content-disposition naming the message.
+import { decodeSegment } from '@/app/_lib/route-params'
+import { errorResponse } from '@/app/api/error-response'
+import { getGateway } from '@/lib/cluster/registry'
+import { getMessageBody } from '@/lib/console/messages'
+import { AppError } from '@/lib/errors'
+
+export const dynamic = 'force-dynamic'
+
+export async function GET(
+  request: Request,
+  { params }: { params: Promise<{ cluster: string; msgId: string }> },
+): Promise<Response> {
+  const { cluster, msgId } = await params
+  try {
+    const topic = new URL(request.url).searchParams.get('topic') ?? undefined
+    const gateway = await getGateway(decodeSegment(cluster))
+    const found = await getMessageBody(gateway, decodeSegment(msgId), topic === '' ? undefined : topic)
+    if (!found) throw new AppError('NOT_FOUND', `No message with id ${decodeSegment(msgId)} was found.`)
+    // The id is hex, so the file name needs no escaping; `.bin` because the body may be anything.
+    const body = new Uint8Array(found.body)
+    return new Response(
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(body)
+          controller.close()
+        },
+      }),
+      {
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': String(body.byteLength),
+          'content-disposition': `attachment; filename="${found.msgId}${found.decoded ? '' : '.compressed'}.bin"`,
+          'x-content-type-options': 'nosniff',
+          'cache-control': 'no-store',
+        },
+      },
+    )
+  } catch (err) {
+    return errorResponse(err, `GET /api/c/${cluster}/messages/${msgId}/body`)
+  }
+}

@@ -1,0 +1,15 @@
+// Clusters: the connections this console manages (embedded plus remote NameServer lists), with add, remove and
+// a connection test.
+import { listClusterConnections } from '@/lib/cluster/registry'
+import { ClustersView } from './clusters-view'
+
+export const dynamic = 'force-dynamic'
+
+export default async function ClustersPage() {
+  const clusters = await listClusterConnections()
+  return (
+    <main className="mx-auto max-w-7xl space-y-4 px-4 py-6">
+      <ClustersView clusters={clusters} />
+    </main>
+  )
+}
