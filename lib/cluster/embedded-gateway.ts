@@ -29,10 +29,8 @@ import { RemoteGateway, type RemoteGatewayOptions } from './remote-gateway'
 /** RocketMQ separates several KEYS with a space (MessageConst.KEY_SEPARATOR). */
 const KEY_SEPARATOR = ' '
 
-export interface EmbeddedGatewayOptions extends Omit<
-  RemoteGatewayOptions,
-  'namesrvAddrs' | 'credentials' | 'addressMap'
-> {}
+/** The remote gateway's options minus what the engine decides (where it is, credentials, address rewrites). */
+export type EmbeddedGatewayOptions = Omit<RemoteGatewayOptions, 'namesrvAddrs' | 'credentials' | 'addressMap'>
 
 /**
  * Delegates every ClusterGateway method to a RemoteGateway on the engine's NameServer, overriding the two reads
@@ -64,9 +62,7 @@ export class EmbeddedGateway extends RemoteGateway implements ClusterGateway {
   }
 
   /** The engine's pending half messages (RocketMQ's protocol has no request for them, hence in-process). */
-  override async listPendingTransactions(): Promise<
-    Capability<PartialResult<readonly PendingTransaction[]>>
-  > {
+  override listPendingTransactions(): Promise<Capability<PartialResult<readonly PendingTransaction[]>>> {
     try {
       const rows: PendingTransaction[] = []
       const failures: BrokerFailure[] = []
@@ -82,9 +78,12 @@ export class EmbeddedGateway extends RemoteGateway implements ClusterGateway {
         }
       }
       rows.sort((a, b) => a.bornTimestampMs - b.bornTimestampMs || a.msgId.localeCompare(b.msgId))
-      return { supported: true, value: { data: rows, partial: failures.length > 0, failures } }
+      return Promise.resolve({
+        supported: true,
+        value: { data: rows, partial: failures.length > 0, failures },
+      })
     } catch (err) {
-      throw toAppError(err)
+      return Promise.reject(toAppError(err))
     }
   }
 }

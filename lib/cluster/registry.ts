@@ -66,7 +66,7 @@ interface GatewayEntry {
 const g = globalThis as unknown as { __mqdeckGateways?: Map<string, GatewayEntry> }
 
 function gateways(): Map<string, GatewayEntry> {
-  return (g.__mqdeckGateways ??= new Map())
+  return (g.__mqdeckGateways ??= new Map<string, GatewayEntry>())
 }
 
 function embeddedView(): ClusterConnectionView {

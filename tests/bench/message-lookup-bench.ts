@@ -5,7 +5,6 @@
 // broker of the route), by offset message id (one VIEW_MESSAGE_BY_ID) and by UNIQ_KEY with its topic (the index).
 
 import fs from 'node:fs'
-import { register } from 'node:module'
 import path from 'node:path'
 import { startStandaloneBroker } from '../../broker-engine/standalone/standalone-broker'
 import type { RemoteGateway as RemoteGatewayClass } from '../../lib/cluster/remote-gateway'
@@ -21,17 +20,8 @@ import {
 
 const LOOKUP_TARGET_MS = 100
 
-/**
- * lib/ modules import `server-only`, which throws unless resolved under the "react-server" condition (as
- * scripts/mqdeck-cli.mjs explains); the bench is server code, so that one package gets the condition.
- */
-async function loadRemoteGateway(): Promise<{ RemoteGateway: typeof RemoteGatewayClass }> {
-  const hook = `export async function resolve(specifier, context, nextResolve) {
-  if (specifier === 'server-only')
-    return nextResolve(specifier, { ...context, conditions: [...context.conditions, 'react-server'] })
-  return nextResolve(specifier, context)
-}`
-  register(`data:text/javascript,${encodeURIComponent(hook)}`, import.meta.url)
+/** lib/ is imported lazily: `npm run bench` registers tests/bench/allow-server-only.mjs first. */
+function loadRemoteGateway(): Promise<{ RemoteGateway: typeof RemoteGatewayClass }> {
   return import('../../lib/cluster/remote-gateway')
 }
 /** Appends in flight while filling, as a producer with a send window. */

@@ -9,6 +9,7 @@ import { measureCeilings } from './machine-ceilings'
 import { brokerBenchmarks } from './broker-bench'
 import { consoleListBenchmarks } from './console-lists-bench'
 import { consolePagesBenchmarks } from './console-pages-bench'
+import { messageLookupBenchmarks } from './message-lookup-bench'
 import { metricsBenchmarks } from './metrics-bench'
 import { remotingBenchmarks } from './remoting-bench'
 import { storeBenchmarks } from './store-bench'
@@ -51,6 +52,7 @@ try {
     ...(await brokerBenchmarks(root, quick)),
     ...(await remotingBenchmarks(root, quick)),
     ...(await consoleListBenchmarks(root, quick)),
+    ...(await messageLookupBenchmarks(root, quick)),
     ...(await metricsBenchmarks(root, quick)),
     ...(await consolePagesBenchmarks(quick)),
   ]

@@ -183,7 +183,7 @@ export function MessagesView({ cluster, initial, initialError }: MessagesViewPro
           </div>
           <PartialBanner failures={data.result.failures} />
           <MessageResults cluster={cluster} result={data.result} loading={query.isFetching} />
-          {data.result.page && data.result.query.mode === 'time' && (
+          {data.result.page && data.result.query.mode === 'time' && !query.isPlaceholderData && (
             <TimePager
               pathname={pathname}
               searchParams={searchParams}
@@ -246,9 +246,10 @@ function TimePager(props: {
   zone: string
 }) {
   const { pathname, searchParams, page, range, zone } = props
+  // The cursor belongs to the range it was issued for: the links carry that range, whatever the URL says now.
   const pinned = new URLSearchParams(searchParams.toString())
-  if (!parseUrlInstant(pinned.get('begin'))) pinned.set('begin', msToUrlInstant(range.beginMs, zone))
-  if (!parseUrlInstant(pinned.get('end'))) pinned.set('end', msToUrlInstant(range.endMs, zone))
+  pinned.set('begin', msToUrlInstant(range.beginMs, zone))
+  pinned.set('end', msToUrlInstant(range.endMs, zone))
   const first = new URLSearchParams(pinned)
   first.delete('cursor')
   const next = new URLSearchParams(pinned)
