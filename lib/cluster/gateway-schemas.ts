@@ -88,6 +88,14 @@ export const groupName = z
     if (reason) ctx.addIssue({ code: 'custom', message: reason })
   })
 
+/** A client id as RocketMQ clients build it ("ip@instance", "ip@pid#nanotime", ...). */
+export const clientIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'a client id is needed')
+  .max(255, 'at most 255 characters')
+  .regex(/^[^\s]+$/, 'no spaces')
+
 export const brokerName = z
   .string()
   .trim()

@@ -291,6 +291,35 @@ export interface ConsumerConnections {
   readonly subscriptions: readonly SubscriptionInfo[]
 }
 
+/** One queue a consumer holds right now, as the client itself reports it. */
+export interface ConsumerQueueHolding {
+  readonly topic: string
+  readonly brokerName: string
+  readonly queueId: number
+  /** The offset the client will commit next. */
+  readonly commitOffset: number
+  /** Messages pulled and not yet consumed (the client's process queue). */
+  readonly cachedMsgCount: number
+  readonly cachedMsgSizeInMiB: number
+  /** Orderly consumers hold a broker lock on each queue they consume. */
+  readonly locked: boolean
+  /** The client is giving the queue up (rebalanced away). */
+  readonly dropped: boolean
+  readonly lastPullTimestampMs: number
+  readonly lastConsumeTimestampMs: number
+}
+
+/** A consumer's own view of itself (ConsumerRunningInfo): its settings and the queues it holds. */
+export interface ConsumerRunningInfo {
+  readonly group: string
+  readonly clientId: string
+  /** The broker that relayed the question. */
+  readonly brokerName: string
+  /** The client's settings as it reports them (PROP_CONSUME_TYPE, PROP_THREADPOOL_CORE_SIZE, ...). */
+  readonly properties: Readonly<Record<string, string>>
+  readonly queues: readonly ConsumerQueueHolding[]
+}
+
 export interface ConsumerGroupDetail {
   readonly group: string
   readonly config: ConsumerGroupConfig | undefined
@@ -676,6 +705,13 @@ export interface ClusterGateway {
 
   /** Online members and their subscriptions (merged over brokers). Remote: 1 call per master. */
   getConsumerConnections(group: string): Promise<PartialResult<ConsumerConnections>>
+
+  /**
+   * What one member says about itself (GET_CONSUMER_RUNNING_INFO, relayed by a broker to the client): the queues
+   * it holds with its progress on each. Unsupported when the client cannot answer (not connected, an in-process
+   * or non-Java client that does not implement it). Remote: 1 call per master until one relays an answer.
+   */
+  getConsumerRunningInfo(group: string, clientId: string): Promise<Capability<ConsumerRunningInfo>>
 
   /** Config, stats and connections together. Remote: 3 calls per master. */
   getConsumerGroup(group: string): Promise<PartialResult<ConsumerGroupDetail>>

@@ -18,6 +18,7 @@ import type {
   ConsumerGroupDetail,
   ConsumerGroupInput,
   ConsumerGroupSummary,
+  ConsumerRunningInfo,
   DlqBrowseQuery,
   DlqPage,
   DlqResendRequest,
@@ -54,6 +55,7 @@ import {
   dlqBrowseQuerySchema,
   dlqResendRequestSchema,
   endTransactionRequestSchema,
+  clientIdSchema,
   groupName,
   keyQuerySchema,
   messageIdQuerySchema,
@@ -66,6 +68,7 @@ import {
 } from './gateway-schemas'
 import type { AclCredentials } from './remote/acl-signer'
 import * as clusterOps from './remote/cluster-info'
+import { getConsumerRunningInfo } from './remote/consumer-running-info'
 import * as dlqOps from './remote/dlq'
 import * as groupOps from './remote/group-admin'
 import * as messageOps from './remote/message-query'
@@ -227,6 +230,12 @@ export class RemoteGateway implements ClusterGateway {
 
   getConsumerConnections(group: string): Promise<PartialResult<ConsumerConnections>> {
     return this.run(() => groupOps.getConsumerConnections(this.ctx, groupName.parse(group)))
+  }
+
+  getConsumerRunningInfo(group: string, clientId: string): Promise<Capability<ConsumerRunningInfo>> {
+    return this.run(() =>
+      getConsumerRunningInfo(this.ctx, groupName.parse(group), clientIdSchema.parse(clientId)),
+    )
   }
 
   getConsumerGroup(group: string): Promise<PartialResult<ConsumerGroupDetail>> {

@@ -521,6 +521,67 @@ export async function getConsumerConnectionList(
   }
 }
 
+/** One queue a consumer holds, from its ConsumerRunningInfo's mqTable (ProcessQueueInfo). */
+export interface WireProcessQueue {
+  readonly topic: string
+  readonly brokerName: string
+  readonly queueId: number
+  readonly commitOffset: number
+  readonly cachedMsgCount: number
+  readonly cachedMsgSizeInMiB: number
+  readonly locked: boolean
+  readonly dropped: boolean
+  readonly lastPullTimestampMs: number
+  readonly lastConsumeTimestampMs: number
+}
+
+export interface WireConsumerRunningInfo {
+  readonly properties: Readonly<Record<string, string>>
+  readonly queues: readonly WireProcessQueue[]
+}
+
+/**
+ * GET_CONSUMER_RUNNING_INFO (307), relayed by the broker to the client's connection: what the client reports
+ * about itself (a Java client's ConsumerRunningInfo; fastjson with MessageQueue objects as map keys). undefined
+ * when the broker says the client is not connected there or the client did not answer (SYSTEM_ERROR).
+ */
+export async function getConsumerRunningInfo(
+  t: RemoteTransport,
+  addr: string,
+  group: string,
+  clientId: string,
+): Promise<{ info: WireConsumerRunningInfo } | { refused: string }> {
+  const code = REQUEST_CODE.GET_CONSUMER_RUNNING_INFO
+  const response = await t.invoke(addr, code, {
+    extFields: { consumerGroup: group, clientId, jstackEnable: 'false' },
+  })
+  if (response.code !== RESPONSE_CODE.SUCCESS)
+    return { refused: response.remark?.trim() || `answered code ${response.code}` }
+  const body = reader(addr, code, response)
+  // java.util.Properties: mostly strings, but a client may put numbers or booleans; show them as text.
+  const properties: Record<string, string> = {}
+  for (const [key, value] of Object.entries(body.optionalObject('properties').value))
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      properties[key] = String(value)
+  const queues = body.objectEntries('mqTable').map(([key, pq]) => {
+    const mq = parseMessageQueueKey(key) ?? body.badKey('mqTable', key)
+    return {
+      topic: mq.topic,
+      brokerName: mq.brokerName,
+      queueId: mq.queueId,
+      commitOffset: pq.number('commitOffset', 0),
+      cachedMsgCount: pq.number('cachedMsgCount', 0),
+      cachedMsgSizeInMiB: pq.number('cachedMsgSizeInMiB', 0),
+      locked: pq.boolean('locked', false),
+      // RocketMQ's field is spelt "droped".
+      dropped: pq.boolean('droped', false),
+      lastPullTimestampMs: pq.number('lastPullTimestamp', 0),
+      lastConsumeTimestampMs: pq.number('lastConsumeTimestamp', 0),
+    }
+  })
+  return { info: { properties, queues } }
+}
+
 /** GET_PRODUCER_CONNECTION_LIST (204); 4.x answers SYSTEM_ERROR for a group it has never seen: empty. */
 export async function getProducerConnectionList(
   t: RemoteTransport,

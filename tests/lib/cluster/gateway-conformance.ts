@@ -604,6 +604,11 @@ export function runGatewayConformance(
             expect.objectContaining({ topic, expression: '*', expressionType: 'TAG' }),
           ])
           expect((await h.gateway.getConsumerGroup(group)).data.connections.online).toBe(true)
+          // The harness's member takes heartbeats only; it cannot report its queues, and that is a reason, not
+          // an error (a Java client answers: tests/lib/cluster/consumer-running-info.test.ts).
+          const running = await h.gateway.getConsumerRunningInfo(group, client.clientId)
+          expect(running.supported).toBe(false)
+          if (!running.supported) expect(running.reason).toContain(client.clientId)
 
           const producers = await h.gateway.getProducerConnections(producerGroup)
           expect(producers.data.map((p) => [p.producerGroup, p.clientId])).toEqual([
