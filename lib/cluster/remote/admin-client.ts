@@ -610,6 +610,8 @@ export async function getAllProducerInfo(
     group,
     connections: data.objects(group).map((c) => ({
       ...readConnection(c),
+      // RocketMQ 5's ProducerInfo names the address remoteIP (the connection lists say clientAddr).
+      clientAddr: c.optionalString('clientAddr') ?? c.optionalString('remoteIP') ?? '',
       lastUpdateTimestampMs: c.has('lastUpdateTimestamp') ? c.number('lastUpdateTimestamp') : undefined,
     })),
   }))

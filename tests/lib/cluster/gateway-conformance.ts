@@ -614,13 +614,13 @@ export function runGatewayConformance(
           expect(producers.data.map((p) => [p.producerGroup, p.clientId])).toEqual([
             [producerGroup, client.clientId],
           ])
+          expect(producers.data[0]!.clientAddr).toMatch(/^[\d.]+:\d+$/)
           const all = await h.gateway.listProducers()
-          if (all.supported)
-            expect(
-              all.value.data
-                .find((g) => g.producerGroup === producerGroup)
-                ?.connections.map((c) => c.clientId),
-            ).toEqual([client.clientId])
+          if (all.supported) {
+            const listed = all.value.data.find((g) => g.producerGroup === producerGroup)?.connections
+            expect(listed?.map((c) => c.clientId)).toEqual([client.clientId])
+            expect(listed?.[0]!.clientAddr).toBe(producers.data[0]!.clientAddr)
+          }
 
           const detail = await h.gateway.getMessageDetail({ msgId: sent[0]!.msgId })
           expect(detail.data?.deliveries).toEqual([
