@@ -1,6 +1,6 @@
 // The engine's only public entry: lib/ and tests import from here, never from deeper paths.
 
-export { systemClock, type Clock, type TimerHandle } from './common/clock'
+export { setRepeatingTimer, systemClock, type Clock, type TimerHandle } from './common/clock'
 export { EngineError, StoreCorruptionError, type EngineErrorCode } from './common/engine-error'
 export { javaStringHashCode } from './common/java-hash'
 export { MessageStore, type MessageStoreDeps, type PutCallback } from './store/message-store'

@@ -30,3 +30,13 @@ export function sectionPath(cluster: string, section: Section): string {
   const base = `/c/${encodeURIComponent(cluster)}`
   return section === '' ? base : `${base}/${section}`
 }
+
+/** The console path of a topic (segments encoded: %DLQ%g must round-trip). */
+export function topicPath(cluster: string, topic: string): string {
+  return `/c/${encodeURIComponent(cluster)}/topics/${encodeURIComponent(topic)}`
+}
+
+/** The console path of a consumer group. */
+export function groupPath(cluster: string, group: string): string {
+  return `/c/${encodeURIComponent(cluster)}/groups/${encodeURIComponent(group)}`
+}

@@ -13,25 +13,22 @@ import {
 } from '@tanstack/react-table'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import type { ListPage } from '@/lib/console/list-query'
 
 /** Page sizes offered; the server accepts up to PAGE_SIZE_MAX (lib/console/list-query.ts). */
 const PAGE_SIZES = [20, 50, 100, 200] as const
 const FILTER_DEBOUNCE_MS = 250
 
-export interface DataTableProps<T> {
+/** The page of rows, as the server cut it (lib/console/list-query.ts pageOf). */
+export type DataTablePage<T> = ListPage<T>
+
+export interface DataTableProps<T> extends DataTablePage<T> {
   /**
    * Column ids are the server's sort keys: a column with `enableSorting: true` sorts by `sort=<column id>`.
    * Columns are not sortable unless they say so.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TanStack's own ColumnDef<T, any> idiom
   readonly columns: readonly ColumnDef<T, any>[]
-  readonly rows: readonly T[]
-  readonly total: number
-  readonly page: number
-  readonly pageSize: number
-  readonly pageCount: number
-  readonly sort: string | undefined
-  readonly dir: 'asc' | 'desc'
   readonly getRowId: (row: T) => string
   /** Where Enter or a click on the row goes (encode path segments with encodeURIComponent). */
   readonly rowHref?: (row: T) => string
@@ -44,6 +41,17 @@ export interface DataTableProps<T> {
   readonly empty?: ReactNode
   /** A fetch for new params is in flight (rows shown are the previous page). */
   readonly loading?: boolean
+  /**
+   * `false` hides the page-size menu and Prev/Next, keeping the row count: for results that come in one piece
+   * (a lookup by id or key), where paging would do nothing.
+   */
+  readonly pager?: boolean
+}
+
+/** The paging fields of a server list page, for spreading into DataTable (the page's other fields stay out). */
+export function pageProps<T>(page: DataTablePage<T>): DataTablePage<T> {
+  const { rows, total, pageSize, pageCount, sort, dir } = page
+  return { rows, total, page: page.page, pageSize, pageCount, sort, dir }
 }
 
 /** Writes `changes` into the URL's search params (undefined deletes) without a server round trip. */
@@ -66,6 +74,7 @@ export function useReplaceSearchParams(): (changes: Readonly<Record<string, stri
 
 export function DataTable<T>(props: DataTableProps<T>) {
   const { rows, total, page, pageSize, pageCount, sort, dir, rowHref, testId } = props
+  const pager = props.pager ?? true
   const router = useRouter()
   const searchParams = useSearchParams()
   const replaceSearchParams = useReplaceSearchParams()
@@ -135,7 +144,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
   }
 
   const firstRow = total === 0 ? 0 : (page - 1) * pageSize + 1
-  const lastRow = Math.min(total, page * pageSize)
+  const lastRow = pager ? Math.min(total, page * pageSize) : total
 
   return (
     <div data-testid={testId} className="space-y-2">
@@ -235,43 +244,45 @@ export function DataTable<T>(props: DataTableProps<T>) {
         <span data-testid={`${testId}-count`}>
           {firstRow}–{lastRow} of {total.toLocaleString('en-US')}
         </span>
-        <span className="flex items-center gap-2">
-          <label className="flex items-center gap-1">
-            Rows
-            <select
-              value={pageSize}
-              onChange={(event) => replaceSearchParams({ pageSize: event.target.value, page: undefined })}
-              className="control-input py-0.5"
+        {pager && (
+          <span className="flex items-center gap-2">
+            <label className="flex items-center gap-1">
+              Rows
+              <select
+                value={pageSize}
+                onChange={(event) => replaceSearchParams({ pageSize: event.target.value, page: undefined })}
+                className="control-input py-0.5"
+              >
+                {[...new Set([...PAGE_SIZES, pageSize])]
+                  .sort((a, b) => a - b)
+                  .map((size) => (
+                    <option key={size} value={size}>
+                      {size}
+                    </option>
+                  ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              className="control-button"
+              disabled={page <= 1}
+              onClick={() => goToPage(page - 1)}
             >
-              {[...new Set([...PAGE_SIZES, pageSize])]
-                .sort((a, b) => a - b)
-                .map((size) => (
-                  <option key={size} value={size}>
-                    {size}
-                  </option>
-                ))}
-            </select>
-          </label>
-          <button
-            type="button"
-            className="control-button"
-            disabled={page <= 1}
-            onClick={() => goToPage(page - 1)}
-          >
-            ← Prev
-          </button>
-          <span>
-            Page {page} of {pageCount}
+              ← Prev
+            </button>
+            <span>
+              Page {page} of {pageCount}
+            </span>
+            <button
+              type="button"
+              className="control-button"
+              disabled={page >= pageCount}
+              onClick={() => goToPage(page + 1)}
+            >
+              Next →
+            </button>
           </span>
-          <button
-            type="button"
-            className="control-button"
-            disabled={page >= pageCount}
-            onClick={() => goToPage(page + 1)}
-          >
-            Next →
-          </button>
-        </span>
+        )}
       </nav>
     </div>
   )

@@ -3,7 +3,6 @@
 // a y axis from 0 to a rounded maximum, a legend, and a hover read-out of the nearest sample.
 import { useId, useState, type PointerEvent } from 'react'
 import { formatClock, formatDateTime } from '@/app/_lib/format-time'
-import { EmptyState } from './empty-state'
 import { useTimeZone } from './time-zone'
 
 export interface ChartPoint {
@@ -44,6 +43,9 @@ export function niceCeiling(value: number): number {
   return 10 * magnitude
 }
 
+/** A series without points; the interval is lib/metrics' sampling pass (server-only, so restated here). */
+const NO_HISTORY_NOTE = 'no history yet — the metrics job samples every 10 s'
+
 const valueFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 })
 
 export function LineChart({ title, series, unit, height = 180, fromMs, toMs, testId }: LineChartProps) {
@@ -68,10 +70,17 @@ export function LineChart({ title, series, unit, height = 180, fromMs, toMs, tes
   })()
 
   if (plotted.length === 0) {
+    // A note the plot's height rather than an empty plot, so the page does not jump when samples arrive.
     return (
       <figure data-testid={testId}>
-        <figcaption className="mb-2 text-sm font-medium">{title}</figcaption>
-        <EmptyState title="No history yet">Samples appear here once the metrics job has run.</EmptyState>
+        <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
+        <p
+          className="flex items-center justify-center rounded-lg border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400"
+          style={{ height }}
+          data-testid={testId ? `${testId}-empty` : undefined}
+        >
+          {NO_HISTORY_NOTE}
+        </p>
       </figure>
     )
   }
@@ -118,6 +127,13 @@ export function LineChart({ title, series, unit, height = 180, fromMs, toMs, tes
             {s.name}
           </span>
         ))}
+        {series
+          .filter((s) => s.points.length === 0)
+          .map((s) => (
+            <span key={s.name} className="text-xs text-slate-500 dark:text-slate-400">
+              {s.name}: no history yet
+            </span>
+          ))}
       </figcaption>
       <svg
         role="img"

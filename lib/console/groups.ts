@@ -22,8 +22,17 @@ import type {
 } from '@/lib/cluster/gateway'
 import { METRIC } from '@/lib/metrics/metric-names'
 import type { ConsoleContext } from './console-context'
+import { detailSnapshot } from './detail-snapshot'
 import { mergeFailures } from './failures'
-import { pageOf, parseListParams, type ListPage, type ListParams, type SortKey } from './list-query'
+import {
+  firstParams,
+  pageOf,
+  parseListParams,
+  type ListPage,
+  type ListParams,
+  type SearchParamsInput,
+  type SortKey,
+} from './list-query'
 import type { SeriesPoint } from './metric-reads'
 import { cachedSnapshot, type Snapshot } from './snapshot-cache'
 import { DETAIL_SERIES_SPAN_MS, topicsSnapshot } from './topics'
@@ -91,21 +100,10 @@ export interface GroupListPage extends ListPage<GroupRow> {
 const stateSchema = z.enum(['online', 'offline']).optional()
 const flagSchema = z.enum(['1', 'true', '0', 'false', '']).optional()
 
-function firstValue(
-  params: URLSearchParams | Readonly<Record<string, string | string[] | undefined>>,
-  name: string,
-): string | undefined {
-  if (params instanceof URLSearchParams) return params.get(name) ?? undefined
-  const value = params[name]
-  return Array.isArray(value) ? value[0] : value
-}
-
 /** List params plus `state=online|offline` and `system=1`. */
-export function parseGroupListParams(
-  params: URLSearchParams | Readonly<Record<string, string | string[] | undefined>>,
-): GroupListParams {
-  const state = firstValue(params, 'state')
-  const system = flagSchema.parse(firstValue(params, 'system'))
+export function parseGroupListParams(params: SearchParamsInput): GroupListParams {
+  const { state, system: systemFlag } = firstParams(params)
+  const system = flagSchema.parse(systemFlag)
   return {
     ...parseListParams(params),
     state: stateSchema.parse(state === '' ? undefined : state),
@@ -312,10 +310,6 @@ async function loadGroupDetail(ctx: ConsoleContext, group: string, nowMs: number
  * read of its DLQ and one metrics query, at most once per GROUP_DETAIL_TTL_MS. AppError NOT_FOUND when no
  * broker has a config, offsets or members for it.
  */
-export async function getGroupDetail(ctx: ConsoleContext, group: string): Promise<GroupDetail> {
-  const name = z.string().trim().min(1).max(255).parse(group)
-  const snapshot = await cachedSnapshot(ctx.cluster, `group:${name}`, GROUP_DETAIL_TTL_MS, () =>
-    loadGroupDetail(ctx, name, Date.now()),
-  )
-  return snapshot.value
+export function getGroupDetail(ctx: ConsoleContext, group: string): Promise<GroupDetail> {
+  return detailSnapshot(ctx, 'group', group, GROUP_DETAIL_TTL_MS, loadGroupDetail)
 }

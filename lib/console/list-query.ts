@@ -33,10 +33,14 @@ export interface ListPage<T> {
 /** A sort key: the value rows are ordered by (numbers numerically, strings by locale-independent compare). */
 export type SortKey<T> = (row: T) => number | string
 
-/** Parses URL search params (a URLSearchParams or Next's searchParams object) into ListParams. */
-export function parseListParams(
-  params: URLSearchParams | Readonly<Record<string, string | string[] | undefined>>,
-): ListParams {
+/** Search params as Next hands them to pages, or a URLSearchParams in route handlers. */
+export type SearchParamsInput = URLSearchParams | Readonly<Record<string, string | string[] | undefined>>
+
+/**
+ * Each param's first value as a plain record for a zod schema: a repeated param (`?page=2&page=3`) means its
+ * first value, whether it came as a URLSearchParams or as Next's searchParams object.
+ */
+export function firstParams(params: SearchParamsInput): Record<string, string> {
   const plain: Record<string, string> = {}
   if (params instanceof URLSearchParams) {
     for (const [key, value] of params) plain[key] ??= value
@@ -46,7 +50,12 @@ export function parseListParams(
       if (first !== undefined) plain[key] = first
     }
   }
-  return listParamsSchema.parse(plain)
+  return plain
+}
+
+/** Parses URL search params (a URLSearchParams or Next's searchParams object) into ListParams. */
+export function parseListParams(params: SearchParamsInput): ListParams {
+  return listParamsSchema.parse(firstParams(params))
 }
 
 /**

@@ -9,9 +9,11 @@ import type {
   GroupDelivery,
   MessageFilter,
   MessageView,
+  PartialResult,
 } from '@/lib/cluster/gateway'
 import { MESSAGE_BODY_BYTES_MAX, SCAN_MAX_DEFAULT, messageId, topicName } from '@/lib/cluster/gateway-schemas'
 import { AppError, toAppError } from '@/lib/errors'
+import { firstParams, type SearchParamsInput } from './list-query'
 
 export const MESSAGE_QUERY_MODES = ['id', 'key', 'time'] as const
 export type MessageQueryMode = (typeof MESSAGE_QUERY_MODES)[number]
@@ -31,8 +33,7 @@ export const DETAIL_BODY_BYTES_DEFAULT = 64 * 1024
 /** Per broker, what a key query returns at most (RocketMQ's own cap is 64; we ask for more). */
 export const KEY_QUERY_MAX_NUM = 256
 
-/** Search params as Next hands them to pages, or a URLSearchParams in route handlers. */
-export type SearchParamsInput = URLSearchParams | Readonly<Record<string, string | string[] | undefined>>
+export type { SearchParamsInput }
 
 export type MessageQuery =
   | { readonly mode: 'id'; readonly msgId: string; readonly topic: string | undefined }
@@ -92,19 +93,6 @@ export interface MessageDetailResult {
   /** The body limit this view was read with. */
   readonly bodyBytesMax: number
   readonly fetchedAtMs: number
-}
-
-function plainParams(params: SearchParamsInput): Record<string, string> {
-  const plain: Record<string, string> = {}
-  if (params instanceof URLSearchParams) {
-    for (const [key, value] of params) plain[key] ??= value
-  } else {
-    for (const [key, value] of Object.entries(params)) {
-      const first = Array.isArray(value) ? value[0] : value
-      if (first !== undefined) plain[key] = first
-    }
-  }
-  return plain
 }
 
 /** An empty or whitespace-only param counts as absent (forms submit empty fields). */
@@ -200,7 +188,7 @@ function invalid(mode: MessageQueryMode, fieldErrors: Record<string, string[]>):
  * switching tabs keeps what was typed. `nowMs` fills a time range's missing end.
  */
 export function parseMessageQuery(params: SearchParamsInput, nowMs: number = Date.now()): ParsedMessageQuery {
-  const raw = plainParams(params)
+  const raw = firstParams(params)
   const mode = modeOf(raw)
   // Each field on its own: a bad param another mode uses (a half-typed id on the key tab) must not block this one.
   const fieldErrors: Record<string, string[]> = {}
@@ -306,6 +294,22 @@ export function messageQueryParams(query: MessageQuery): URLSearchParams {
   return out
 }
 
+/** An id or key query's answer: a plain list of messages, no cursor page. */
+function listResult(
+  query: MessageQuery,
+  found: PartialResult<readonly MessageView[]>,
+  fetchedAtMs: number,
+): MessageSearchResult {
+  return {
+    query,
+    messages: found.data,
+    partial: found.partial,
+    failures: found.failures,
+    page: undefined,
+    fetchedAtMs,
+  }
+}
+
 /** Runs a parsed query. A message that is not there is an empty result, never an error. */
 export async function searchMessages(
   gateway: ClusterGateway,
@@ -320,14 +324,7 @@ export async function searchMessages(
           ...(query.topic !== undefined ? { topic: query.topic } : {}),
           bodyBytesMax: LIST_BODY_BYTES,
         })
-        return {
-          query,
-          messages: found.data,
-          partial: found.partial,
-          failures: found.failures,
-          page: undefined,
-          fetchedAtMs: nowMs(),
-        }
+        return listResult(query, found, nowMs())
       }
       case 'key': {
         const found = await gateway.queryMessagesByKey({
@@ -339,14 +336,7 @@ export async function searchMessages(
           maxNum: KEY_QUERY_MAX_NUM,
           bodyBytesMax: LIST_BODY_BYTES,
         })
-        return {
-          query,
-          messages: found.data,
-          partial: found.partial,
-          failures: found.failures,
-          page: undefined,
-          fetchedAtMs: nowMs(),
-        }
+        return listResult(query, found, nowMs())
       }
       case 'time': {
         const found = await gateway.queryMessagesByTime({
@@ -407,7 +397,7 @@ export interface MessageDetailQuery {
 
 /** The detail route's params: the id from the path, `topic` and `bodyBytesMax` from the search params. */
 export function parseMessageDetailQuery(msgId: string, params: SearchParamsInput): MessageDetailQuery {
-  const raw = plainParams(params)
+  const raw = firstParams(params)
   const parsed = detailParamsSchema.safeParse({ ...raw, msgId })
   if (!parsed.success) throw toAppError(parsed.error)
   return {

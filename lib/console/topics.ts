@@ -14,8 +14,17 @@ import type {
 } from '@/lib/cluster/gateway'
 import { METRIC } from '@/lib/metrics/metric-names'
 import type { ConsoleContext } from './console-context'
+import { detailSnapshot } from './detail-snapshot'
 import { mergeFailures } from './failures'
-import { pageOf, parseListParams, type ListPage, type ListParams, type SortKey } from './list-query'
+import {
+  firstParams,
+  pageOf,
+  parseListParams,
+  type ListPage,
+  type ListParams,
+  type SearchParamsInput,
+  type SortKey,
+} from './list-query'
 import type { LatestValues, SeriesPoint } from './metric-reads'
 import { cachedSnapshot, type Snapshot } from './snapshot-cache'
 
@@ -111,11 +120,8 @@ const typeListSchema = z
   .pipe(z.array(z.enum(TOPIC_TYPES as [TopicType, ...TopicType[]])))
 
 /** List params plus `type=retry,dlq` (comma separated, case-insensitive). */
-export function parseTopicListParams(
-  params: URLSearchParams | Readonly<Record<string, string | string[] | undefined>>,
-): TopicListParams {
-  const raw = params instanceof URLSearchParams ? params.get('type') : params.type
-  const type = Array.isArray(raw) ? raw[0] : raw
+export function parseTopicListParams(params: SearchParamsInput): TopicListParams {
+  const { type } = firstParams(params)
   return { ...parseListParams(params), types: typeListSchema.parse(type ?? '') }
 }
 
@@ -274,10 +280,6 @@ async function loadTopicDetail(ctx: ConsoleContext, topic: string, nowMs: number
  * four gateway reads (route + 1 per broker each; getTopicConsumers bounded at 100 groups) and one metrics query,
  * at most once per TOPIC_DETAIL_TTL_MS per topic. AppError NOT_FOUND when no broker and no route knows the topic.
  */
-export async function getTopicDetail(ctx: ConsoleContext, topic: string): Promise<TopicDetail> {
-  const name = z.string().trim().min(1).max(255).parse(topic)
-  const snapshot = await cachedSnapshot(ctx.cluster, `topic:${name}`, TOPIC_DETAIL_TTL_MS, () =>
-    loadTopicDetail(ctx, name, Date.now()),
-  )
-  return snapshot.value
+export function getTopicDetail(ctx: ConsoleContext, topic: string): Promise<TopicDetail> {
+  return detailSnapshot(ctx, 'topic', topic, TOPIC_DETAIL_TTL_MS, loadTopicDetail)
 }

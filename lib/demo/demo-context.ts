@@ -3,12 +3,12 @@
 import 'server-only'
 import {
   PushConsumer,
+  setRepeatingTimer,
   type ConsumedMessage,
   type ConsumeConcurrentlyStatus,
   type ConsumeOrderlyStatus,
   type Clock,
   type EmbeddedCluster,
-  type TimerHandle,
 } from '@/broker-engine/index'
 
 export interface DemoContext {
@@ -71,7 +71,7 @@ export function startProducerHeartbeat(ctx: DemoContext, groups: readonly string
     }
   }
   beat()
-  const timer = repeatEvery(ctx.clock, PRODUCER_HEARTBEAT_INTERVAL_MS, beat)
+  const timer = setRepeatingTimer(ctx.clock, PRODUCER_HEARTBEAT_INTERVAL_MS, beat)
   return {
     stop() {
       timer.cancel()
@@ -98,26 +98,5 @@ export function throttledErrorLog(ctx: DemoContext, what: string): (err: unknown
     ctx.log(`${what} failed: ${err instanceof Error ? err.message : String(err)}${more}`)
     lastAtMs = now
     heldBack = 0
-  }
-}
-
-/** Runs `fn` every `intervalMs` on the clock until cancelled (the engine keeps its own helper private). */
-export function repeatEvery(clock: Clock, intervalMs: number, fn: () => void): TimerHandle {
-  let handle: TimerHandle | undefined
-  let cancelled = false
-  const run = (): void => {
-    if (cancelled) return
-    try {
-      fn()
-    } finally {
-      if (!cancelled) handle = clock.setTimer(intervalMs, run)
-    }
-  }
-  handle = clock.setTimer(intervalMs, run)
-  return {
-    cancel() {
-      cancelled = true
-      handle?.cancel()
-    },
   }
 }

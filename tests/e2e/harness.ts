@@ -3,11 +3,11 @@
 // artifacts, and a second cluster (`npm run broker` as a child process) to add as a remote.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { startBrokerChild } from '../lib/cluster/broker-child'
+import { freePort } from '../helpers/free-port'
 import { migrateFreshDatabase, REPO_ROOT } from '../helpers/migrate'
 
 export const CHROMIUM_PATH = process.env.MQDECK_CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -40,17 +40,19 @@ export interface ConsoleServer {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
+/** expect.poll / waitFor options: refreshes go through the JSON routes, slow on a loaded CI machine (default 1 s). */
+export const POLL = { timeout: 20_000, interval: 100 }
+
+type Opened = { close(): Promise<unknown> } | { stop(): Promise<unknown> } | undefined
+
+/**
+ * An e2e file's afterAll: closes what it opened, in the order given, then stops the console and prints its output
+ * if it did not exit cleanly (0, or 143 after SIGTERM).
+ */
+export async function closeAll(server: ConsoleServer | undefined, ...opened: Opened[]): Promise<void> {
+  for (const o of opened) await (o && 'close' in o ? o.close() : o?.stop())
+  const stopped = await server?.stop()
+  if (stopped && stopped.code !== 143 && stopped.code !== 0) console.error(server?.output())
 }
 
 function waitForExit(server: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

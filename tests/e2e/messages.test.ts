@@ -7,15 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SendOutcome } from '@/lib/cluster/gateway'
 import type { GatewayHarness } from '../lib/cluster/gateway-conformance'
 import { remoteHarness } from '../lib/cluster/remote-harness'
-import { openBrowser, saveScreenshot, startConsole, type Browser, type ConsoleServer } from './harness'
+import {
+  closeAll,
+  openBrowser,
+  POLL,
+  saveScreenshot,
+  startConsole,
+  type Browser,
+  type ConsoleServer,
+} from './harness'
 
 const TOPIC = 'E2E-messages'
 const GROUP = 'E2E-messages-reader'
 const COUNT = 25
 const PAGE_SIZE = 10
-
-/** Refreshes go through the JSON route; give them time on a loaded CI machine (expect.poll's default is 1 s). */
-const POLL = { timeout: 20_000, interval: 100 }
 
 let server: ConsoleServer
 let browser: Browser
@@ -59,12 +64,7 @@ beforeAll(async () => {
   browser = await openBrowser()
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await seed?.close()
-  const stopped = await server?.stop()
-  if (stopped && stopped.code !== 143 && stopped.code !== 0) console.error(server.output())
-})
+afterAll(() => closeAll(server, browser, seed))
 
 describe('Messages', () => {
   it('finds a message by key through the form, with the query in the URL', async () => {

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GatewayHarness } from '../lib/cluster/gateway-conformance'
 import { remoteHarness } from '../lib/cluster/remote-harness'
 import {
+  closeAll,
   openBrowser,
+  POLL,
   saveScreenshot,
   startConsole,
   startRemoteBroker,
@@ -18,9 +20,6 @@ import {
 
 const TOPIC = 'E2E-ov-orders'
 const PRODUCER_GROUP = 'E2E-ov-order-service'
-/** Refreshes go through the JSON routes; give them time on a loaded CI machine. */
-const POLL = { timeout: 20_000, interval: 100 }
-
 let server: ConsoleServer
 let browser: Browser
 let seed: GatewayHarness
@@ -44,14 +43,7 @@ beforeAll(async () => {
   browser = await openBrowser()
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await member?.close()
-  await seed?.close()
-  await remote?.stop()
-  const stopped = await server?.stop()
-  if (stopped && stopped.code !== 143 && stopped.code !== 0) console.error(server.output())
-})
+afterAll(() => closeAll(server, browser, member, seed, remote))
 
 describe('console shell and overview', () => {
   it('redirects / to the embedded overview with its broker', async () => {

@@ -5,13 +5,18 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GatewayHarness } from '../lib/cluster/gateway-conformance'
 import { remoteHarness } from '../lib/cluster/remote-harness'
-import { openBrowser, saveScreenshot, startConsole, type Browser, type ConsoleServer } from './harness'
+import {
+  closeAll,
+  openBrowser,
+  POLL,
+  saveScreenshot,
+  startConsole,
+  type Browser,
+  type ConsoleServer,
+} from './harness'
 
 const GROUP = 'E2E-billing'
 const TOPIC = 'E2E-orders'
-
-/** Refreshes go through the JSON route; give them time on a loaded CI machine (expect.poll's default is 1 s). */
-const POLL = { timeout: 20_000, interval: 100 }
 
 let server: ConsoleServer
 let browser: Browser
@@ -51,12 +56,7 @@ beforeAll(async () => {
   browser = await openBrowser()
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await seed?.close()
-  const stopped = await server?.stop()
-  if (stopped && stopped.code !== 143 && stopped.code !== 0) console.error(server.output())
-})
+afterAll(() => closeAll(server, browser, seed))
 
 describe('Topics and Consumer groups pages', () => {
   it('filters topics by text and by type, keeping both in the URL', async () => {

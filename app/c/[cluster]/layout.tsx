@@ -2,8 +2,8 @@
 // to /clusters) and gives the pages their frame.
 import { notFound } from 'next/navigation'
 import type { ReactNode } from 'react'
-import { decodeSegment } from '@/app/_lib/route-params'
 import { getClusterConnection } from '@/lib/cluster/registry'
+import { decodePathSegment } from '@/lib/console/path-segment'
 import { AppError } from '@/lib/errors'
 
 export default async function ClusterLayout({
@@ -13,7 +13,7 @@ export default async function ClusterLayout({
   children: ReactNode
   params: Promise<{ cluster: string }>
 }) {
-  const cluster = decodeSegment((await params).cluster)
+  const cluster = decodePathSegment((await params).cluster)
   try {
     await getClusterConnection(cluster)
   } catch (err) {

@@ -1,15 +1,15 @@
 // Overview of one cluster: first paint from lib/console/overview.ts, then kept fresh from
 // /api/c/<cluster>/overview by the client view.
-import { decodeSegment } from '@/app/_lib/route-params'
 import { getClusterConnection } from '@/lib/cluster/registry'
 import { consoleContext } from '@/lib/console/console-context'
 import { getOverview } from '@/lib/console/overview'
+import { decodePathSegment } from '@/lib/console/path-segment'
 import { OverviewView } from './_overview/overview-view'
 
 export const dynamic = 'force-dynamic'
 
 export default async function OverviewPage({ params }: { params: Promise<{ cluster: string }> }) {
-  const cluster = decodeSegment((await params).cluster)
+  const cluster = decodePathSegment((await params).cluster)
   const [connection, overview] = await Promise.all([
     getClusterConnection(cluster),
     consoleContext(cluster).then((ctx) => getOverview(ctx)),

@@ -1,6 +1,6 @@
 // lib/console/list-query.ts: URL params parsed with defaults and bounds; filter, stable sort and paging.
 import { describe, expect, it } from 'vitest'
-import { pageOf, parseListParams } from '@/lib/console/list-query'
+import { firstParams, pageOf, parseListParams } from '@/lib/console/list-query'
 
 const rows = [
   { name: 'Orders', lag: 5 },
@@ -14,6 +14,13 @@ const sorters = {
 }
 
 describe('list params and pages', () => {
+  it('flattens both search-param forms to first values, %-names intact', () => {
+    const fromUrl = firstParams(new URLSearchParams('topic=%25DLQ%25g&topic=other&q='))
+    const fromNext = firstParams({ topic: ['%DLQ%g', 'other'], q: '', gone: undefined })
+    expect(fromUrl).toEqual({ topic: '%DLQ%g', q: '' })
+    expect(fromNext).toEqual(fromUrl)
+  })
+
   it('parses URL params with defaults, first values and bounds', () => {
     expect(parseListParams(new URLSearchParams('q= ord &page=2&page=9&sort=lag&dir=desc'))).toEqual({
       q: 'ord',

@@ -1,26 +1,12 @@
 // The Clusters page's "test connection" for typed-in NameServer addresses: a reachable NameServer, a closed port,
 // and addresses that are not host:port.
-import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '@/lib/errors'
 import { testClusterConnection } from '@/lib/console/test-connection'
+import { freePort } from '../../helpers/free-port'
 import { startConsoleFixture, type ConsoleFixture } from './console-fixture'
 
 let f: ConsoleFixture
-
-/** A port nothing listens on: bound, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
-}
 
 beforeAll(async () => {
   f = await startConsoleFixture()
@@ -41,7 +27,8 @@ describe('testClusterConnection', () => {
   })
 
   it('reports each unreachable address without throwing', async () => {
-    const dead = `127.0.0.1:${await closedPort()}`
+    // A free port: bound, then released, so nothing listens there.
+    const dead = `127.0.0.1:${await freePort()}`
     const result = await testClusterConnection({ namesrvAddrs: `${dead};${f.broker.namesrvAddr!}` })
     expect(result.reachable).toBe(true)
     expect(result.nameServers.find((ns) => ns.addr === dead)).toMatchObject({ reachable: false })

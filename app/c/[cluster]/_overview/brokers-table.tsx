@@ -59,7 +59,7 @@ export function BrokersTable(props: {
                 className="border-t border-slate-100 dark:border-slate-800"
                 data-broker={b.brokerName}
               >
-                <td className="px-2 py-1.5 font-medium">
+                <td className="px-2 py-1.5 font-medium whitespace-nowrap">
                   {b.brokerName}
                   {!b.answered && (
                     <span className="ml-2">

@@ -3,23 +3,18 @@
 // live refresh from /api/c/<cluster>/groups keyed by the page's URL.
 import type { ColumnDef } from '@tanstack/react-table'
 import Link from 'next/link'
-import { useSearchParams } from 'next/navigation'
 import { Badge } from '@/app/_components/badge'
-import { DataTable, useReplaceSearchParams } from '@/app/_components/data-table'
+import { groupPath } from '@/app/_components/console-path'
+import { DataTable, pageProps, useReplaceSearchParams } from '@/app/_components/data-table'
+import { LINK_CLASS } from '@/app/_components/detail-parts'
 import { formatInteger, formatRate } from '@/app/_components/format'
+import { ListUnavailable } from '@/app/_components/list-unavailable'
 import { PartialBanner } from '@/app/_components/partial-banner'
 import { UpdatedAgo } from '@/app/_components/updated-ago'
-import { useLiveQuery, useMirroredApiUrl } from '@/app/_lib/use-live-query'
+import { useLiveList, type ListViewSeed } from '@/app/_lib/use-live-view'
 import type { GroupListPage, GroupRow } from '@/lib/console/groups'
-import { LINK_CLASS } from '../topics/_components/detail-parts'
-import { groupPath } from '../topics/_components/topic-format'
-import { useHydrated } from '../topics/_components/use-hydrated'
 
-export interface GroupsViewProps {
-  readonly cluster: string
-  readonly initial: { readonly url: string; readonly data: GroupListPage | undefined }
-  readonly initialError: string | undefined
-}
+export type GroupsViewProps = ListViewSeed<GroupListPage>
 
 function OnlineBadge({ row }: { row: GroupRow }) {
   if (row.membersError !== undefined)
@@ -143,22 +138,8 @@ function Filters({ page }: { page: GroupListPage }) {
 }
 
 export function GroupsView({ cluster, initial, initialError }: GroupsViewProps) {
-  const url = useMirroredApiUrl()
-  const query = useLiveQuery<GroupListPage>({
-    url,
-    initial: initial.data ? { url: initial.url, data: initial.data } : undefined,
-  })
-  const searchParams = useSearchParams()
-  const hydrated = useHydrated()
-  const page = query.data ?? initial.data
-  const error = query.error?.message ?? (page ? undefined : initialError)
-  if (!page) {
-    return (
-      <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-        {error ? `Could not list consumer groups: ${error}` : 'Loading…'}
-      </p>
-    )
-  }
+  const { query, page, error, hydrated, filtered } = useLiveList(initial, initialError)
+  if (!page) return <ListUnavailable what="consumer groups" error={error} />
   const scan = page.stateScan
   return (
     <div className="space-y-3" data-hydrated={hydrated}>
@@ -181,24 +162,14 @@ export function GroupsView({ cluster, initial, initialError }: GroupsViewProps) 
       )}
       <DataTable
         columns={columnsFor(cluster)}
-        rows={page.rows}
-        total={page.total}
-        page={page.page}
-        pageSize={page.pageSize}
-        pageCount={page.pageCount}
-        sort={page.sort}
-        dir={page.dir}
+        {...pageProps(page)}
         getRowId={(row) => row.group}
         rowHref={(row) => groupPath(cluster, row.group)}
         testId="groups-table"
         filterPlaceholder="Search groups"
         toolbar={<Filters page={page} />}
         loading={query.isPlaceholderData}
-        empty={
-          searchParams.toString() === ''
-            ? 'This cluster has no consumer groups.'
-            : 'No group matches these filters.'
-        }
+        empty={filtered ? 'No group matches these filters.' : 'This cluster has no consumer groups.'}
       />
     </div>
   )

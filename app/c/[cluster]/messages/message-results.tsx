@@ -84,9 +84,11 @@ export function MessageResults({
       rows={rows}
       total={rows.length}
       page={1}
-      // Only the time-range scan pages (its "Rows" choice is the scan's page size); lookups answer in one go.
+      // Only the time-range scan pages (its "Rows" choice is the scan's page size; the cursor links page on);
+      // lookups by id or key answer in one go, so their tables show no pager.
       pageSize={result.query.mode === 'time' ? result.query.pageSize : 20}
       pageCount={1}
+      pager={result.query.mode === 'time'}
       sort={undefined}
       dir="asc"
       getRowId={(m) => `${m.brokerName}:${m.msgId}`}

@@ -3,29 +3,19 @@
 // history, and live refresh from /api/c/<cluster>/topics keyed by the page's URL.
 import type { ColumnDef } from '@tanstack/react-table'
 import Link from 'next/link'
-import { useSearchParams } from 'next/navigation'
 import { Badge } from '@/app/_components/badge'
-import { DataTable, useReplaceSearchParams } from '@/app/_components/data-table'
+import { topicPath } from '@/app/_components/console-path'
+import { DataTable, pageProps, useReplaceSearchParams } from '@/app/_components/data-table'
+import { LINK_CLASS } from '@/app/_components/detail-parts'
 import { formatRate } from '@/app/_components/format'
+import { ListUnavailable } from '@/app/_components/list-unavailable'
 import { PartialBanner } from '@/app/_components/partial-banner'
 import { UpdatedAgo } from '@/app/_components/updated-ago'
-import { useLiveQuery, useMirroredApiUrl } from '@/app/_lib/use-live-query'
+import { useLiveList, type ListViewSeed } from '@/app/_lib/use-live-view'
 import type { TopicListPage, TopicRow, TopicType } from '@/lib/console/topics'
-import { LINK_CLASS } from './_components/detail-parts'
-import {
-  formatPerm,
-  TOPIC_TYPE_LABEL,
-  TOPIC_TYPE_ORDER,
-  TOPIC_TYPE_TONE,
-  topicPath,
-} from './_components/topic-format'
-import { useHydrated } from './_components/use-hydrated'
+import { formatPerm, TOPIC_TYPE_LABEL, TOPIC_TYPE_ORDER, TOPIC_TYPE_TONE } from './_components/topic-format'
 
-export interface TopicsViewProps {
-  readonly cluster: string
-  readonly initial: { readonly url: string; readonly data: TopicListPage | undefined }
-  readonly initialError: string | undefined
-}
+export type TopicsViewProps = ListViewSeed<TopicListPage>
 
 function columnsFor(cluster: string): ColumnDef<TopicRow>[] {
   return [
@@ -130,23 +120,8 @@ function TypeChips({ page }: { page: TopicListPage }) {
 }
 
 export function TopicsView({ cluster, initial, initialError }: TopicsViewProps) {
-  const url = useMirroredApiUrl()
-  const query = useLiveQuery<TopicListPage>({
-    url,
-    initial: initial.data ? { url: initial.url, data: initial.data } : undefined,
-  })
-  const searchParams = useSearchParams()
-  const hydrated = useHydrated()
-  // Before the first client fetch answers (or if the URL forms differ), the server's render stands in.
-  const page = query.data ?? initial.data
-  const error = query.error?.message ?? (page ? undefined : initialError)
-  if (!page) {
-    return (
-      <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-        {error ? `Could not list topics: ${error}` : 'Loading…'}
-      </p>
-    )
-  }
+  const { query, page, error, hydrated, filtered } = useLiveList(initial, initialError)
+  if (!page) return <ListUnavailable what="topics" error={error} />
   return (
     <div className="space-y-3" data-hydrated={hydrated}>
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -161,21 +136,13 @@ export function TopicsView({ cluster, initial, initialError }: TopicsViewProps) 
       <PartialBanner failures={page.failures} />
       <DataTable
         columns={columnsFor(cluster)}
-        rows={page.rows}
-        total={page.total}
-        page={page.page}
-        pageSize={page.pageSize}
-        pageCount={page.pageCount}
-        sort={page.sort}
-        dir={page.dir}
+        {...pageProps(page)}
         getRowId={(row) => row.topic}
         rowHref={(row) => topicPath(cluster, row.topic)}
         testId="topics-table"
         filterPlaceholder="Search topics"
         loading={query.isPlaceholderData}
-        empty={
-          searchParams.toString() === '' ? 'This cluster has no topics.' : 'No topic matches these filters.'
-        }
+        empty={filtered ? 'No topic matches these filters.' : 'This cluster has no topics.'}
       />
     </div>
   )

@@ -1,20 +1,19 @@
 // GET /api/c/<cluster>/messages?mode=id|key|time&...: the Messages page's query (lib/console/messages.ts) as JSON:
 // `idle` when nothing is asked yet, `invalid` with field errors for the form, or `ok` with the result.
-import { decodeSegment } from '@/app/_lib/route-params'
 import { errorResponse } from '@/app/api/error-response'
-import { getGateway } from '@/lib/cluster/registry'
+import { consoleContext } from '@/lib/console/console-context'
 import { runMessageSearch } from '@/lib/console/messages'
+import { requestPathSegments } from '@/lib/console/path-segment'
 
 export const dynamic = 'force-dynamic'
 
-export async function GET(
-  request: Request,
-  { params }: { params: Promise<{ cluster: string }> },
-): Promise<Response> {
-  const { cluster } = await params
+export async function GET(request: Request): Promise<Response> {
+  // /api/c/<cluster>/messages: see path-segment.ts for why not `params`.
+  const [, , cluster = ''] = requestPathSegments(request.url)
   try {
-    const response = await runMessageSearch(new URL(request.url).searchParams, () =>
-      getGateway(decodeSegment(cluster)),
+    const response = await runMessageSearch(
+      new URL(request.url).searchParams,
+      async () => (await consoleContext(cluster)).gateway,
     )
     return Response.json(response, { headers: { 'cache-control': 'no-store' } })
   } catch (err) {

@@ -1,16 +1,14 @@
 // GET /api/c/<cluster>/overview: the Overview page's data (lib/console/overview.ts) for its live refresh.
 import { errorResponse } from '@/app/api/error-response'
-import { decodeSegment } from '@/app/_lib/route-params'
 import { consoleContext } from '@/lib/console/console-context'
+import { requestPathSegments } from '@/lib/console/path-segment'
 import { getOverview } from '@/lib/console/overview'
 
 export const dynamic = 'force-dynamic'
 
-export async function GET(
-  _request: Request,
-  { params }: { params: Promise<{ cluster: string }> },
-): Promise<Response> {
-  const cluster = decodeSegment((await params).cluster)
+export async function GET(request: Request): Promise<Response> {
+  // /api/c/<cluster>/overview: see path-segment.ts for why not `params`.
+  const [, , cluster = ''] = requestPathSegments(request.url)
   try {
     const overview = await getOverview(await consoleContext(cluster))
     return Response.json(overview, { headers: { 'cache-control': 'no-store' } })

@@ -3,51 +3,35 @@
 // consume time, members, subscriptions, retry settings and its %RETRY% / %DLQ% topics.
 import Link from 'next/link'
 import { Badge } from '@/app/_components/badge'
+import { sectionPath, topicPath } from '@/app/_components/console-path'
+import { DetailHeader, DetailUnavailable } from '@/app/_components/detail-header'
+import { KeyValues, LINK_CLASS, Section, SimpleTable } from '@/app/_components/detail-parts'
 import { formatInteger, formatRate } from '@/app/_components/format'
 import { LineChart } from '@/app/_components/line-chart'
 import { PartialBanner } from '@/app/_components/partial-banner'
 import { Stat } from '@/app/_components/stat'
 import { Time } from '@/app/_components/time-zone'
-import { UpdatedAgo } from '@/app/_components/updated-ago'
-import { useLiveQuery } from '@/app/_lib/use-live-query'
+import { useLiveDetail, type DetailViewSeed } from '@/app/_lib/use-live-view'
 import type { ConsumerMember, QueueConsumeProgress, SubscriptionInfo } from '@/lib/cluster/gateway'
 import type { GroupDetail } from '@/lib/console/groups'
-import { KeyValues, LINK_CLASS, Section, SimpleTable } from '../../topics/_components/detail-parts'
-import { topicPath } from '../../topics/_components/topic-format'
+import { MemberQueues } from './member-queues'
 
-export interface GroupDetailViewProps {
-  readonly cluster: string
+export interface GroupDetailViewProps extends Omit<DetailViewSeed<GroupDetail>, 'name'> {
   readonly group: string
-  readonly apiUrl: string
-  readonly initial: GroupDetail | undefined
-  readonly initialError: string | undefined
 }
 
 const yesNo = (value: boolean | undefined) => (value === undefined ? '–' : value ? 'yes' : 'no')
 
 export function GroupDetailView({ cluster, group, apiUrl, initial, initialError }: GroupDetailViewProps) {
-  const query = useLiveQuery<GroupDetail>({
-    url: apiUrl,
-    initial: initial ? { url: apiUrl, data: initial } : undefined,
-  })
-  const detail = query.data ?? initial
-  const header = (
-    <nav aria-label="Breadcrumb" className="text-sm text-slate-500 dark:text-slate-400">
-      <Link href={`/c/${encodeURIComponent(cluster)}/groups`} className="hover:underline">
-        Consumer groups
-      </Link>{' '}
-      /
-    </nav>
-  )
+  const { query, detail } = useLiveDetail(apiUrl, initial)
+  const crumb = { href: sectionPath(cluster, 'groups'), label: 'Consumer groups' }
   if (!detail) {
     return (
-      <div className="space-y-2">
-        {header}
-        <h1 className="font-mono text-xl font-semibold break-all">{group}</h1>
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {query.error?.message ?? initialError ?? 'Loading…'}
-        </p>
-      </div>
+      <DetailUnavailable
+        crumb={crumb}
+        title={group}
+        message={query.error?.message ?? initialError ?? 'Loading…'}
+      />
     )
   }
   const { config, stats, connections } = detail
@@ -58,19 +42,16 @@ export function GroupDetailView({ cluster, group, apiUrl, initial, initialError 
   )
   return (
     <div className="space-y-6">
-      <div className="space-y-1">
-        {header}
-        <div className="flex flex-wrap items-center gap-3">
-          <h1 className="font-mono text-xl font-semibold break-all">{detail.group}</h1>
-          {connections.online ? <Badge tone="success">online</Badge> : <Badge>offline</Badge>}
-          {config?.consumeMessageOrderly && <Badge tone="info">orderly</Badge>}
-          {config && !config.consumeEnable && <Badge tone="warning">consumption disabled</Badge>}
-          {detail.system && <Badge>system</Badge>}
-          <span className="ml-auto">
-            <UpdatedAgo atMs={detail.fetchedAtMs} fetching={query.isFetching} error={query.error?.message} />
-          </span>
-        </div>
-      </div>
+      <DetailHeader
+        crumb={crumb}
+        title={detail.group}
+        live={{ atMs: detail.fetchedAtMs, fetching: query.isFetching, error: query.error?.message }}
+      >
+        {connections.online ? <Badge tone="success">online</Badge> : <Badge>offline</Badge>}
+        {config?.consumeMessageOrderly && <Badge tone="info">orderly</Badge>}
+        {config && !config.consumeEnable && <Badge tone="warning">consumption disabled</Badge>}
+        {detail.system && <Badge>system</Badge>}
+      </DetailHeader>
       <PartialBanner failures={detail.failures} />
 
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
@@ -125,11 +106,7 @@ export function GroupDetailView({ cluster, group, apiUrl, initial, initialError 
       </Section>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Section
-          title="Members"
-          hint="queue assignment per member is not reported by the gateway"
-          testId="group-members"
-        >
+        <Section title="Members" hint="pick one below to see the queues it holds" testId="group-members">
           <SimpleTable<ConsumerMember>
             rows={connections.members}
             rowKey={(m) => m.clientId}
@@ -206,6 +183,14 @@ export function GroupDetailView({ cluster, group, apiUrl, initial, initialError 
           />
         </Section>
       </div>
+
+      <Section
+        title="Queues held by a member"
+        hint="as the client reports them; asked on demand (Java clients answer, others may not)"
+        testId="group-member-queues"
+      >
+        <MemberQueues cluster={cluster} group={group} members={connections.members} />
+      </Section>
     </div>
   )
 }

@@ -1,46 +1,31 @@
 // /c/<cluster>/messages/<msgId>?topic=&bodyBytesMax=&view=: one message with its properties, body and delivery
 // state per consumer group. The URL is the share link: it names the cluster, the message and the body view.
-import { decodeSegment } from '@/app/_lib/route-params'
-import { getGateway } from '@/lib/cluster/registry'
-import {
-  getMessageDetailView,
-  parseMessageDetailQuery,
-  type MessageDetailResult,
-} from '@/lib/console/messages'
-import { toAppError } from '@/lib/errors'
+import { loadPageData } from '@/app/_lib/page-data'
+import type { SearchParamsRecord } from '@/app/_lib/search-string'
+import { consoleContext } from '@/lib/console/console-context'
+import { firstParams } from '@/lib/console/list-query'
+import { getMessageDetailView, parseMessageDetailQuery } from '@/lib/console/messages'
+import { decodePathSegment } from '@/lib/console/path-segment'
 import { MessageDetailView } from './message-detail-view'
 
 export const dynamic = 'force-dynamic'
-
-type SearchParams = Record<string, string | string[] | undefined>
-
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)
 
 export default async function MessageDetailPage({
   params,
   searchParams,
 }: {
   params: Promise<{ cluster: string; msgId: string }>
-  searchParams: Promise<SearchParams>
+  searchParams: Promise<SearchParamsRecord>
 }) {
   const route = await params
-  const cluster = decodeSegment(route.cluster)
-  const msgId = decodeSegment(route.msgId)
+  const cluster = decodePathSegment(route.cluster)
+  const msgId = decodePathSegment(route.msgId)
   const query = await searchParams
-  const topic = first(query.topic)
-  const bodyBytesMax = first(query.bodyBytesMax)
-  let detail: MessageDetailResult | undefined
-  let notFound = false
-  let error: string | undefined
-  try {
-    detail = await getMessageDetailView(await getGateway(cluster), parseMessageDetailQuery(msgId, query))
-    notFound = detail === undefined
-  } catch (err) {
-    const appError = toAppError(err)
-    if (appError.code === 'INTERNAL')
-      console.error('[mqdeck] message detail page failed', appError.cause ?? err)
-    error = appError.message
-  }
+  const { topic, bodyBytesMax } = firstParams(query)
+  const { data: detail, error } = await loadPageData('message detail page', async () =>
+    getMessageDetailView((await consoleContext(cluster)).gateway, parseMessageDetailQuery(msgId, query)),
+  )
+  const notFound = error === undefined && detail === undefined
   const c = encodeURIComponent(cluster)
   const id = encodeURIComponent(msgId)
   const apiParams = new URLSearchParams()

@@ -3,24 +3,21 @@
 // consuming groups with their lag (each linking to the group), refreshed from the JSON route.
 import Link from 'next/link'
 import { Badge } from '@/app/_components/badge'
+import { groupPath, sectionPath } from '@/app/_components/console-path'
+import { DetailHeader, DetailUnavailable } from '@/app/_components/detail-header'
+import { KeyValues, LINK_CLASS, Section, SimpleTable } from '@/app/_components/detail-parts'
 import { formatInteger, formatRate } from '@/app/_components/format'
 import { LineChart } from '@/app/_components/line-chart'
 import { PartialBanner } from '@/app/_components/partial-banner'
 import { Stat } from '@/app/_components/stat'
 import { Time } from '@/app/_components/time-zone'
-import { UpdatedAgo } from '@/app/_components/updated-ago'
-import { useLiveQuery } from '@/app/_lib/use-live-query'
+import { useLiveDetail, type DetailViewSeed } from '@/app/_lib/use-live-view'
 import type { QueueOffsets, TopicBrokerConfig, TopicConsumer, TopicRouteQueue } from '@/lib/cluster/gateway'
 import type { TopicDetail } from '@/lib/console/topics'
-import { KeyValues, LINK_CLASS, Section, SimpleTable } from '../_components/detail-parts'
-import { formatPerm, groupPath, TOPIC_TYPE_LABEL, TOPIC_TYPE_TONE } from '../_components/topic-format'
+import { formatPerm, TOPIC_TYPE_LABEL, TOPIC_TYPE_TONE } from '../_components/topic-format'
 
-export interface TopicDetailViewProps {
-  readonly cluster: string
+export interface TopicDetailViewProps extends Omit<DetailViewSeed<TopicDetail>, 'name'> {
   readonly topic: string
-  readonly apiUrl: string
-  readonly initial: TopicDetail | undefined
-  readonly initialError: string | undefined
 }
 
 function attributesText(attributes: Readonly<Record<string, string>>): string {
@@ -29,29 +26,15 @@ function attributesText(attributes: Readonly<Record<string, string>>): string {
 }
 
 export function TopicDetailView({ cluster, topic, apiUrl, initial, initialError }: TopicDetailViewProps) {
-  const query = useLiveQuery<TopicDetail>({
-    url: apiUrl,
-    initial: initial ? { url: apiUrl, data: initial } : undefined,
-  })
-  const detail = query.data ?? initial
-  const topicsHref = `/c/${encodeURIComponent(cluster)}/topics`
-  const header = (
-    <nav aria-label="Breadcrumb" className="text-sm text-slate-500 dark:text-slate-400">
-      <Link href={topicsHref} className="hover:underline">
-        Topics
-      </Link>{' '}
-      /
-    </nav>
-  )
+  const { query, detail } = useLiveDetail(apiUrl, initial)
+  const crumb = { href: sectionPath(cluster, 'topics'), label: 'Topics' }
   if (!detail) {
     return (
-      <div className="space-y-2">
-        {header}
-        <h1 className="font-mono text-xl font-semibold break-all">{topic}</h1>
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {query.error?.message ?? initialError ?? 'Loading…'}
-        </p>
-      </div>
+      <DetailUnavailable
+        crumb={crumb}
+        title={topic}
+        message={query.error?.message ?? initialError ?? 'Loading…'}
+      />
     )
   }
   const queues = detail.stats?.queues ?? []
@@ -59,27 +42,24 @@ export function TopicDetailView({ cluster, topic, apiUrl, initial, initialError 
   const messagesHref = `/c/${encodeURIComponent(cluster)}/messages?mode=time&topic=${encodeURIComponent(topic)}`
   return (
     <div className="space-y-6">
-      <div className="space-y-1">
-        {header}
-        <div className="flex flex-wrap items-center gap-3">
-          <h1 className="font-mono text-xl font-semibold break-all">{detail.topic}</h1>
-          <Badge tone={TOPIC_TYPE_TONE[detail.type]}>{TOPIC_TYPE_LABEL[detail.type]}</Badge>
-          {detail.ownerGroup !== undefined && (
-            <span className="text-sm text-slate-600 dark:text-slate-400">
-              of group{' '}
-              <Link href={groupPath(cluster, detail.ownerGroup)} className={LINK_CLASS}>
-                {detail.ownerGroup}
-              </Link>
-            </span>
-          )}
-          <Link href={messagesHref} className="text-sm text-sky-700 hover:underline dark:text-sky-400">
-            Browse messages →
-          </Link>
-          <span className="ml-auto">
-            <UpdatedAgo atMs={detail.fetchedAtMs} fetching={query.isFetching} error={query.error?.message} />
+      <DetailHeader
+        crumb={crumb}
+        title={detail.topic}
+        live={{ atMs: detail.fetchedAtMs, fetching: query.isFetching, error: query.error?.message }}
+      >
+        <Badge tone={TOPIC_TYPE_TONE[detail.type]}>{TOPIC_TYPE_LABEL[detail.type]}</Badge>
+        {detail.ownerGroup !== undefined && (
+          <span className="text-sm text-slate-600 dark:text-slate-400">
+            of group{' '}
+            <Link href={groupPath(cluster, detail.ownerGroup)} className={LINK_CLASS}>
+              {detail.ownerGroup}
+            </Link>
           </span>
-        </div>
-      </div>
+        )}
+        <Link href={messagesHref} className="text-sm text-sky-700 hover:underline dark:text-sky-400">
+          Browse messages →
+        </Link>
+      </DetailHeader>
       <PartialBanner failures={detail.failures} />
 
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">

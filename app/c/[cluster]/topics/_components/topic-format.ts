@@ -13,16 +13,11 @@ export const TOPIC_TYPE_LABEL: Readonly<Record<TopicType, string>> = {
   system: 'System',
 }
 
-/** The filter chips' order (lib's TOPIC_TYPES is server-only). */
-export const TOPIC_TYPE_ORDER: readonly TopicType[] = [
-  'normal',
-  'fifo',
-  'delay',
-  'transactional',
-  'retry',
-  'dlq',
-  'system',
-]
+/**
+ * The filter chips' order: the label table's (lib's TOPIC_TYPES is server-only; deriving it from a record keyed by
+ * TopicType keeps the two lists from drifting apart).
+ */
+export const TOPIC_TYPE_ORDER = Object.keys(TOPIC_TYPE_LABEL) as readonly TopicType[]
 
 export const TOPIC_TYPE_TONE: Readonly<Record<TopicType, BadgeTone>> = {
   normal: 'neutral',
@@ -39,13 +34,4 @@ export function formatPerm(perm: number | undefined): string {
   if (perm === undefined) return '–'
   const bits = `${perm & 4 ? 'R' : '-'}${perm & 2 ? 'W' : '-'}${perm & 1 ? 'X' : '-'}`
   return `${bits} (${perm})`
-}
-
-/** The console path of a topic or group (segments encoded: %DLQ%g must round-trip). */
-export function topicPath(cluster: string, topic: string): string {
-  return `/c/${encodeURIComponent(cluster)}/topics/${encodeURIComponent(topic)}`
-}
-
-export function groupPath(cluster: string, group: string): string {
-  return `/c/${encodeURIComponent(cluster)}/groups/${encodeURIComponent(group)}`
 }

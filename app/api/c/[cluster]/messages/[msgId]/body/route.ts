@@ -1,23 +1,18 @@
 // GET /api/c/<cluster>/messages/<msgId>/body?topic=: the message's whole body as a download (the detail page shows
 // at most bodyBytesMax of it), application/octet-stream with a content-disposition naming the message.
-import { decodeSegment } from '@/app/_lib/route-params'
 import { errorResponse } from '@/app/api/error-response'
-import { getGateway } from '@/lib/cluster/registry'
 import { getMessageBody } from '@/lib/console/messages'
 import { AppError } from '@/lib/errors'
+import { gatewayOf, messageRequest } from '../message-request'
 
 export const dynamic = 'force-dynamic'
 
-export async function GET(
-  request: Request,
-  { params }: { params: Promise<{ cluster: string; msgId: string }> },
-): Promise<Response> {
-  const { cluster, msgId } = await params
+export async function GET(request: Request): Promise<Response> {
+  const req = messageRequest(request)
   try {
-    const topic = new URL(request.url).searchParams.get('topic') ?? undefined
-    const gateway = await getGateway(decodeSegment(cluster))
-    const found = await getMessageBody(gateway, decodeSegment(msgId), topic === '' ? undefined : topic)
-    if (!found) throw new AppError('NOT_FOUND', `No message with id ${decodeSegment(msgId)} was found.`)
+    const topic = req.searchParams.get('topic') ?? undefined
+    const found = await getMessageBody(await gatewayOf(req), req.msgId, topic === '' ? undefined : topic)
+    if (!found) throw new AppError('NOT_FOUND', `No message with id ${req.msgId} was found.`)
     // The id is hex, so the file name needs no escaping; `.bin` because the body may be anything.
     const body = new Uint8Array(found.body)
     return new Response(
@@ -38,6 +33,6 @@ export async function GET(
       },
     )
   } catch (err) {
-    return errorResponse(err, `GET /api/c/${cluster}/messages/${msgId}/body`)
+    return errorResponse(err, `GET /api/c/${req.cluster}/messages/${req.msgId}/body`)
   }
 }

@@ -1,5 +1,5 @@
-// The "?a=1&b=2" of a page's searchParams, as the browser's URL has it: the server render keys its first-paint
-// data by the same JSON route URL the client's live query will use.
+// The "?a=1&b=2" of a page's searchParams, as the browser's useSearchParams().toString() spells it: the server
+// render keys its first-paint data by the same JSON route URL the client's live query will use.
 
 export type SearchParamsRecord = Record<string, string | string[] | undefined>
 
