@@ -23,6 +23,7 @@ import {
   type BrokerConfig,
 } from './broker-config'
 import { ClientRegistry, type ConsumerConnection } from './client-registry'
+import { ConsumerRunningInfoTable } from './consumer-running-info'
 import { loadJsonConfig, persistJsonConfig } from './config-file'
 import { listDlqMessages, resendDlqMessage, type DlqMessage, type ResendResult } from './dlq'
 import { consumerSendMsgBack, type SendBackRequest, type SendBackResult } from './consumer-send-back'
@@ -167,6 +168,8 @@ export class BrokerController {
   readonly groups: SubscriptionGroupManager
   readonly offsets: ConsumerOffsetManager
   readonly clients: ClientRegistry
+  /** In-process consumers' answers to GET_CONSUMER_RUNNING_INFO (remoting clients answer on their connection). */
+  readonly runningInfo = new ConsumerRunningInfoTable()
   readonly locks: QueueLockManager
   private readonly clock: Clock
   private readonly log: (message: string) => void

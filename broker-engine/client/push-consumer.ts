@@ -8,6 +8,7 @@ import { setRepeatingTimer, systemClock, type Clock, type TimerHandle } from '..
 import { EngineError } from '../common/engine-error'
 import type { BrokerController } from '../broker/broker-controller'
 import type { MessageModel } from '../broker/client-registry'
+import type { ConsumerRunningInfoReport } from '../broker/consumer-running-info'
 import { loadJsonConfig, persistJsonConfig } from '../broker/config-file'
 import { isReadable } from '../broker/topic-config-manager'
 import { retryTopicOf } from '../broker/topic-validator'
@@ -66,6 +67,10 @@ interface QueueState {
   readonly inFlight: Set<number>
   dropped: boolean
   committed: number
+  /** Orderly consumers hold the queue's broker lock. */
+  locked: boolean
+  lastPullTimestampMs: number
+  lastConsumeTimestampMs: number
 }
 
 const PULL_RETRY_AFTER_ERROR_MS = 3000
@@ -132,6 +137,7 @@ export class PushConsumer {
     // Membership changes reach us at once (NOTIFY_CONSUMER_IDS_CHANGED); the timer below is the safety net.
     for (const broker of this.brokersOfSubscriptions()) {
       broker.watchConsumerIds(this.options.group, this.options.clientId, () => this.rebalance())
+      broker.runningInfo.register(this.options.group, this.options.clientId, () => this.runningInfo())
     }
     this.heartbeat()
     this.rebalance()
@@ -160,8 +166,10 @@ export class PushConsumer {
       for (const state of this.queues.values()) this.dropQueue(state)
       this.queues.clear()
       this.saveLocalOffsets()
-      for (const broker of this.brokersOfSubscriptions())
+      for (const broker of this.brokersOfSubscriptions()) {
         broker.clients.unregisterConsumer(this.options.group, this.options.clientId)
+        broker.runningInfo.unregister(this.options.group, this.options.clientId)
+      }
     }
     return Promise.resolve()
   }
@@ -231,6 +239,9 @@ export class PushConsumer {
         inFlight: new Set(),
         dropped: false,
         committed: start,
+        locked: this.mode?.orderly === true,
+        lastPullTimestampMs: 0,
+        lastConsumeTimestampMs: 0,
       }
       this.queues.set(key, state)
       void this.pullLoop(state)
@@ -271,6 +282,7 @@ export class PushConsumer {
         suspendTimeoutMs: this.options.suspendTimeoutMs ?? 15_000,
       })
       if (state.dropped || !this.running) return
+      state.lastPullTimestampMs = this.clock.nowMs()
       if (result.status === 'ERROR') {
         this.log(`pull ${messageQueueKey(mq)} failed: ${result.reason}`)
         await this.sleep(PULL_RETRY_AFTER_ERROR_MS)
@@ -338,6 +350,7 @@ export class PushConsumer {
   private finishConsumed(state: QueueState, m: ConsumedMessage): void {
     this.consumed++
     state.inFlight.delete(m.queueOffset)
+    state.lastConsumeTimestampMs = this.clock.nowMs()
   }
 
   private async finishFailed(state: QueueState, broker: BrokerController, m: ConsumedMessage): Promise<void> {
@@ -468,7 +481,31 @@ export class PushConsumer {
     )
   }
 
+  /** What this consumer reports to GET_CONSUMER_RUNNING_INFO: its settings and the queues it holds now. */
+  runningInfo(): ConsumerRunningInfoReport {
+    return {
+      properties: {
+        PROP_CONSUME_TYPE: 'CONSUME_PASSIVELY',
+        PROP_CONSUMEORDERLY: String(this.mode?.orderly === true),
+        PROP_MESSAGE_MODEL: this.model,
+        PROP_CONSUME_FROM_WHERE: this.options.consumeFromWhere ?? 'CONSUME_FROM_LAST_OFFSET',
+        PROP_CLIENT_VERSION: 'mqdeck-engine',
+      },
+      subscriptions: [...this.subscriptions].map(([topic, subString]) => ({ topic, subString })),
+      queues: [...this.queues.values()].map((state) => ({
+        mq: state.mq,
+        commitOffset: state.committed,
+        cachedMsgCount: state.inFlight.size,
+        locked: state.locked,
+        dropped: state.dropped,
+        lastPullTimestampMs: state.lastPullTimestampMs,
+        lastConsumeTimestampMs: state.lastConsumeTimestampMs,
+      })),
+    }
+  }
+
   private dropQueue(state: QueueState): void {
+    state.locked = false
     state.dropped = true
     this.persistOffset(state)
     if (this.mode?.orderly)

@@ -55,6 +55,17 @@ describe('console on a fresh start with the demo workload', () => {
     for (const group of ['order-tracking', 'points-service', 'inventory-service', 'ledger-sync']) {
       await page.getByTestId('groups').getByText(group, { exact: true }).first().waitFor(POLL)
     }
+    // A member of an in-process group reports the queues it holds (the Orders topic has 8).
+    await open(page, '/c/embedded/groups/points-service')
+    await page.getByTestId('member-queues').getByRole('button').first().click()
+    await expect
+      .poll(
+        async () =>
+          page.locator('[data-testid="member-queues-table"] tbody tr', { hasText: 'Orders' }).count(),
+        POLL,
+      )
+      .toBe(8)
+    await saveScreenshot(page, 'group-detail-demo')
     await open(page, '/c/embedded/producers')
     await page.getByTestId('producers').getByText('order-service', { exact: false }).first().waitFor(POLL)
     await open(page, '/c/embedded')

@@ -6,11 +6,12 @@ import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   createRequest,
   createResponse,
   decodeFrame,
+  PushConsumer,
   RemotingClient,
   REQUEST_CODE,
   RESPONSE_CODE,
@@ -140,6 +141,43 @@ describe('getConsumerRunningInfo', () => {
     const unknown = await gateway.getConsumerRunningInfo(GROUP, '192.0.2.9@gone')
     expect(unknown.supported).toBe(false)
     if (!unknown.supported) expect(unknown.reason).toMatch(/not online/)
+  })
+
+  it('answers for a consumer living in the engine’s process, with the queues it holds and its progress', async () => {
+    const topic = 'running_info_inproc'
+    await gateway.createOrUpdateTopic({ topic, readQueueNums: 4, writeQueueNums: 4, perm: 6 })
+    for (let i = 0; i < 8; i++) await gateway.sendMessage({ topic, body: `m${i}` })
+    let consumed = 0
+    const consumer = new PushConsumer(engine.cluster, {
+      group: 'inproc_group',
+      clientId: 'inproc@1',
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+    }).subscribe(topic, '*')
+    await consumer.start(() => {
+      consumed++
+      return 'CONSUME_SUCCESS'
+    })
+    try {
+      await vi.waitFor(() => expect(consumed).toBe(8), { timeout: 10_000 })
+      const got = await gateway.getConsumerRunningInfo('inproc_group', 'inproc@1')
+      expect(got.supported).toBe(true)
+      if (!got.supported) return
+      const held = got.value.queues.filter((q) => q.topic === topic).sort((a, b) => a.queueId - b.queueId)
+      expect(held.map((q) => q.queueId)).toEqual([0, 1, 2, 3])
+      expect(held.every((q) => q.brokerName === 'broker-a' && !q.locked && !q.dropped)).toBe(true)
+      expect(held.reduce((sum, q) => sum + q.cachedMsgCount, 0)).toBe(0)
+      expect(held.every((q) => q.lastPullTimestampMs > 0)).toBe(true)
+      // Clustering consumers also hold their group's retry queue.
+      expect(got.value.queues.some((q) => q.topic === '%RETRY%inproc_group')).toBe(true)
+      expect(got.value.properties).toMatchObject({
+        PROP_CONSUMEORDERLY: 'false',
+        PROP_MESSAGE_MODEL: 'CLUSTERING',
+      })
+    } finally {
+      await consumer.shutdown()
+    }
+    // Once it left, nobody answers for it.
+    expect((await gateway.getConsumerRunningInfo('inproc_group', 'inproc@1')).supported).toBe(false)
   })
 
   it('refuses a malformed client id', async () => {

@@ -4,6 +4,7 @@
 
 import { decodeOffsetMsgId } from '../../../store/message-id'
 import { REQUEST_CODE, RESPONSE_CODE } from '../../remoting-codes'
+import { fastjsonBody, fastjsonMap } from '../../fastjson-writer'
 import { createRequest, createResponse, type RemotingCommand } from '../../remoting-command'
 import { RemotingTimeoutError } from '../../remoting-connection'
 import { customFields, RequestError } from '../../request-fields'
@@ -12,10 +13,7 @@ import { failure, type AdminContext, type AdminRoute } from './admin-context'
 const { optionalNonBlank, requiredString } = customFields
 
 export const CLIENT_RELAY_ROUTES: readonly AdminRoute[] = [
-  [
-    REQUEST_CODE.GET_CONSUMER_RUNNING_INFO,
-    (ctx, request) => relay(ctx, request, { ...request.extFields }, request.body),
-  ],
+  [REQUEST_CODE.GET_CONSUMER_RUNNING_INFO, consumerRunningInfo],
   [REQUEST_CODE.CONSUME_MESSAGE_DIRECTLY, consumeMessageDirectly],
 ]
 
@@ -36,6 +34,43 @@ function consumeMessageDirectly(ctx: AdminContext, request: RemotingCommand): Pr
   const group = broker.groups.get(requiredString(request, 'consumerGroup'))
   if (group) extFields.groupSysFlag = String(group.groupSysFlag)
   return relay(ctx, request, extFields, record)
+}
+
+/**
+ * GET_CONSUMER_RUNNING_INFO: relayed to a remoting client's connection; a consumer living in this process (the
+ * console's own services) has none, so the broker answers with its report in the ConsumerRunningInfo shape a
+ * Java client writes (fastjson, MessageQueue objects as mqTable keys; capture 104).
+ */
+function consumerRunningInfo(ctx: AdminContext, request: RemotingCommand): Promise<RemotingCommand> {
+  const group = requiredString(request, 'consumerGroup')
+  const clientId = requiredString(request, 'clientId')
+  const connection = ctx.clientChannels?.connectionOf(group, clientId)
+  const report = connection ? undefined : ctx.broker.runningInfo.report(group, clientId)
+  if (!report) return relay(ctx, request, { ...request.extFields }, request.body)
+  const body = fastjsonBody({
+    properties: report.properties,
+    subscriptionSet: report.subscriptions.map((s) => ({
+      classFilterMode: false,
+      expressionType: 'TAG',
+      subString: s.subString,
+      topic: s.topic,
+    })),
+    mqTable: fastjsonMap(
+      report.queues.map((q) => [
+        { brokerName: q.mq.brokerName, queueId: q.mq.queueId, topic: q.mq.topic },
+        {
+          cachedMsgCount: q.cachedMsgCount,
+          commitOffset: q.commitOffset,
+          droped: q.dropped,
+          lastConsumeTimestamp: q.lastConsumeTimestampMs,
+          lastPullTimestamp: q.lastPullTimestampMs,
+          locked: q.locked,
+        },
+      ]),
+    ),
+    statusTable: {},
+  })
+  return Promise.resolve(createResponse(request, RESPONSE_CODE.SUCCESS, { body }))
 }
 
 /** Sends the request to the client's connection and answers with its response (or why there is none). */
