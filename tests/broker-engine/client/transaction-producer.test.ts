@@ -160,6 +160,46 @@ describe('transactions', () => {
     expect(visible(broker)).toHaveLength(40)
   })
 
+  it('a producer that ends the transaction while the check round writes its copy is not asked, and nothing is committed twice', async () => {
+    const { c, broker, clock } = await start()
+    let checks = 0
+    const p = producer(c, () => {
+      checks++
+      return 'COMMIT_MESSAGE'
+    })
+    const { sendResult } = await p.sendMessageInTransaction(
+      { topic: 'Payments', body: 'pay-late' },
+      () => 'UNKNOW',
+    )
+    // The producer's late COMMIT arrives while the check round is writing the half message's copy.
+    const patched = broker as unknown as { putMessage(m: { topic: string }): Promise<unknown> }
+    const original = patched.putMessage.bind(broker)
+    let raced = false
+    patched.putMessage = async (m) => {
+      if (m.topic === 'RMQ_SYS_TRANS_HALF_TOPIC' && !raced) {
+        raced = true
+        const ended = await broker.endTransaction({
+          producerGroup: 'tx-group',
+          commitLogOffset: sendResult.commitLogOffset,
+          tranStateTableOffset: sendResult.queueOffset,
+          state: 'COMMIT',
+        })
+        expect(ended.status).toBe('COMMITTED')
+      }
+      return original(m)
+    }
+    clock.advance(30_000)
+    await settle(40)
+    expect(raced).toBe(true)
+    expect(checks).toBe(0)
+    expect(visible(broker)).toEqual(['pay-late'])
+    expect(broker.listPendingTransactions()).toEqual([])
+    clock.advance(30_000)
+    await settle(40)
+    expect(checks).toBe(0)
+    expect(visible(broker)).toEqual(['pay-late'])
+  })
+
   it('after transactionCheckMax unanswered checks the half message is rolled back to TRANS_CHECK_MAX_TIME_TOPIC', async () => {
     const { c, broker, clock } = await start()
     let checks = 0
