@@ -15,7 +15,7 @@ import {
   type RemotingCommand,
   type SubscriptionGroupConfig,
 } from '@/broker-engine/index'
-import type { QueueConsumeProgress } from '@/lib/cluster/gateway'
+import type { ConsumerQueueHolding, QueueConsumeProgress } from '@/lib/cluster/gateway'
 import { ObjectReader, type BodySource } from './body-reader'
 import { decodeRemoteRecords } from './record-decoder'
 import { badResponse, responseError } from './remote-error'
@@ -521,23 +521,10 @@ export async function getConsumerConnectionList(
   }
 }
 
-/** One queue a consumer holds, from its ConsumerRunningInfo's mqTable (ProcessQueueInfo). */
-export interface WireProcessQueue {
-  readonly topic: string
-  readonly brokerName: string
-  readonly queueId: number
-  readonly commitOffset: number
-  readonly cachedMsgCount: number
-  readonly cachedMsgSizeInMiB: number
-  readonly locked: boolean
-  readonly dropped: boolean
-  readonly lastPullTimestampMs: number
-  readonly lastConsumeTimestampMs: number
-}
-
+/** A client's ConsumerRunningInfo: its properties and its mqTable (ProcessQueueInfo per queue). */
 export interface WireConsumerRunningInfo {
   readonly properties: Readonly<Record<string, string>>
-  readonly queues: readonly WireProcessQueue[]
+  readonly queues: readonly ConsumerQueueHolding[]
 }
 
 /**

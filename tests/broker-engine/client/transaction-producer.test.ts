@@ -183,6 +183,7 @@ describe('transactions', () => {
           commitLogOffset: sendResult.commitLogOffset,
           tranStateTableOffset: sendResult.queueOffset,
           state: 'COMMIT',
+          fromTransactionCheck: false,
         })
         expect(ended.status).toBe('COMMITTED')
       }
