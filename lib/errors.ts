@@ -7,6 +7,10 @@ import type { RemoteFailureKind } from '@/lib/cluster/remote/remote-error'
 
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
+  /** No valid session: log in. */
+  'UNAUTHENTICATED',
+  /** Logged in, but the role (or a read-only cluster) does not allow it. */
+  'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
   'SERVICE_UNAVAILABLE',
@@ -20,6 +24,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number]
 /** HTTP status of each code, for route handlers. */
 export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   SERVICE_UNAVAILABLE: 503,
