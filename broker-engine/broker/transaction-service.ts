@@ -100,17 +100,21 @@ export class TransactionService {
   private opScanned = 0
   private timer: TimerHandle | undefined
   private checking: Promise<void> | undefined
+  /** When the repeating timer runs the next check round (a half message is asked about in a round, not before). */
+  private nextRoundAtMs = 0
 
   constructor(private readonly deps: TransactionServiceDeps) {}
 
   start(): void {
     this.progress = this.deps.progress.load()
     this.readOpRecords()
-    this.timer ??= setRepeatingTimer(
-      this.deps.clock,
-      this.deps.settings.transactionCheckInterval,
-      () => void this.checkNow(),
-    )
+    if (this.timer) return
+    const intervalMs = this.deps.settings.transactionCheckInterval
+    this.nextRoundAtMs = this.deps.clock.nowMs() + intervalMs
+    this.timer = setRepeatingTimer(this.deps.clock, intervalMs, () => {
+      this.nextRoundAtMs = this.deps.clock.nowMs() + intervalMs
+      void this.checkNow()
+    })
   }
 
   stop(): void {
@@ -190,7 +194,12 @@ export class TransactionService {
         bornTimestampMs: half.bornTimestampMs,
         ageMs: now - half.bornTimestampMs,
         checkTimes,
-        nextCheckAtMs: half.bornTimestampMs + this.firstCheckDelayMs(half),
+        // Due once the check delay has passed, and asked at the first round after that.
+        nextCheckAtMs: nextRoundAtOrAfter(
+          half.bornTimestampMs + this.firstCheckDelayMs(half),
+          this.nextRoundAtMs,
+          this.deps.settings.transactionCheckInterval,
+        ),
       })
     }
     return out
@@ -337,6 +346,13 @@ export class TransactionService {
     while (this.resolved.has(this.progress)) this.resolved.delete(this.progress++)
     if (this.progress !== before) this.deps.progress.save(this.progress)
   }
+}
+
+/** The first check round (rounds at `nextRoundAtMs` + k × interval) at or after `dueAtMs`. */
+function nextRoundAtOrAfter(dueAtMs: number, nextRoundAtMs: number, intervalMs: number): number {
+  if (nextRoundAtMs === 0 || intervalMs <= 0 || dueAtMs <= nextRoundAtMs)
+    return Math.max(dueAtMs, nextRoundAtMs)
+  return nextRoundAtMs + Math.ceil((dueAtMs - nextRoundAtMs) / intervalMs) * intervalMs
 }
 
 function checkTimesOf(half: DecodedMessage): number {

@@ -124,7 +124,8 @@ describe('transactions', () => {
     await p.sendMessageInTransaction({ topic: 'Payments', body: 'pay-3' }, () => 'UNKNOW')
     const [pending] = broker.listPendingTransactions()
     expect(pending).toMatchObject({ topic: 'Payments', producerGroup: 'tx-group', checkTimes: 0 })
-    expect(pending!.nextCheckAtMs - pending!.bornTimestampMs).toBe(6000)
+    // Due after transactionTimeOut (6 s), asked at the first check round after that (every 30 s).
+    expect(pending!.nextCheckAtMs - pending!.bornTimestampMs).toBe(30_000)
     clock.advance(30_000) // the first check round
     await settle(20)
     expect(checks).toBe(1)
@@ -199,6 +200,21 @@ describe('transactions', () => {
     await settle(40)
     expect(checks).toBe(0)
     expect(visible(broker)).toEqual(['pay-late'])
+  })
+
+  it('after an unanswered check the next check is the following round, never a time already past', async () => {
+    const { c, broker, clock } = await start()
+    const p = producer(c, () => 'UNKNOW')
+    await p.sendMessageInTransaction({ topic: 'Payments', body: 'pay-wait' }, () => 'UNKNOW')
+    const roundMs = 30_000
+    const [before] = broker.listPendingTransactions()
+    const firstRound = before!.nextCheckAtMs
+    clock.advance(roundMs)
+    await settle(20)
+    const [after] = broker.listPendingTransactions()
+    expect(after!.checkTimes).toBe(1)
+    expect(after!.nextCheckAtMs).toBe(firstRound + roundMs)
+    expect(after!.nextCheckAtMs).toBeGreaterThan(clock.nowMs())
   })
 
   it('after transactionCheckMax unanswered checks the half message is rolled back to TRANS_CHECK_MAX_TIME_TOPIC', async () => {
