@@ -1,6 +1,7 @@
 // Runs once when the Next server starts (Node runtime only, never on the edge): opens the embedded engine, turns
-// audit rows left PENDING by a previous process into UNKNOWN, starts the demo workload (unless MQDECK_DEMO=0) and
-// the metrics jobs. The demo and the jobs stop before the engine closes on SIGTERM/SIGINT.
+// audit rows and idempotency keys left PENDING by a previous process into UNKNOWN, starts the demo workload
+// (unless MQDECK_DEMO=0), the metrics jobs and the hourly purge of expired idempotency keys. The demo and the
+// jobs stop before the engine closes on SIGTERM/SIGINT.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
   // `next build` may load instrumentation while collecting page data; the engine belongs to the server only.
@@ -15,6 +16,11 @@ export async function register(): Promise<void> {
   } catch (err) {
     console.error('[mqdeck] could not review PENDING audit rows (is the database migrated?)', err)
   }
+  // No accounts yet: create `admin` (MQDECK_ADMIN_PASSWORD, or a generated password printed once).
+  const { bootstrapAdmin } = await import('./lib/auth/bootstrap-admin')
+  await bootstrapAdmin().catch((err: unknown) =>
+    console.error('[mqdeck] could not create the first admin', err),
+  )
 
   const { demoEnabled, startDemoWorkload, stopDemoWorkloads } = await import('./lib/demo/demo-workload')
   if (demoEnabled()) {
@@ -42,4 +48,8 @@ export async function register(): Promise<void> {
     log: (m) => console.warn(`[mqdeck metrics] ${m}`),
   })
   onEngineStopping(() => jobs.stop())
+
+  const { startIdempotencyPurgeJob } = await import('./lib/jobs/idempotency-purge-job')
+  const purge = startIdempotencyPurgeJob()
+  onEngineStopping(() => purge.stop())
 }

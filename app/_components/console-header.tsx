@@ -1,6 +1,7 @@
 'use client'
 // The console's header: product name, cluster switcher (keeps the current section), read-only badge, section
-// nav with the active one marked, time-zone picker and theme toggle.
+// nav with the active one marked, time-zone picker, theme toggle and the logged-in user's menu. Without a user (the
+// login page) only the name and the theme toggle show.
 import Link from 'next/link'
 import { usePathname, useRouter } from 'next/navigation'
 import type { Theme } from '@/app/_lib/preferences'
@@ -9,6 +10,7 @@ import { Badge } from './badge'
 import { parseConsolePath, sectionPath, SECTIONS } from './console-path'
 import { ThemeToggle } from './theme-toggle'
 import { TimeZoneSelect } from './time-zone'
+import { UserMenu, type HeaderUser } from './user-menu'
 
 /** What the header needs of a cluster connection (never credentials). */
 export interface ClusterChoice {
@@ -18,7 +20,15 @@ export interface ClusterChoice {
   readonly readOnly: boolean
 }
 
-export function ConsoleHeader({ clusters, theme }: { clusters: readonly ClusterChoice[]; theme: Theme }) {
+export function ConsoleHeader({
+  clusters,
+  theme,
+  user,
+}: {
+  clusters: readonly ClusterChoice[]
+  theme: Theme
+  user: HeaderUser | undefined
+}) {
   const pathname = usePathname()
   const router = useRouter()
   const current = parseConsolePath(pathname)
@@ -38,68 +48,79 @@ export function ConsoleHeader({ clusters, theme }: { clusters: readonly ClusterC
         >
           mqdeck
         </Link>
-        <label className="flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400">
-          Cluster
-          <select
-            aria-label="Cluster"
-            data-testid="cluster-switcher"
-            className="control-input"
-            value={currentCluster?.id ?? ''}
-            onChange={(event) => router.push(sectionPath(event.target.value, current?.section ?? ''))}
-          >
-            {!currentCluster && (
-              <option value="" disabled>
-                {current ? `${current.cluster} (unknown)` : 'choose…'}
-              </option>
+        {user && (
+          <>
+            <label className="flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400">
+              Cluster
+              <select
+                aria-label="Cluster"
+                data-testid="cluster-switcher"
+                className="control-input"
+                value={currentCluster?.id ?? ''}
+                onChange={(event) => router.push(sectionPath(event.target.value, current?.section ?? ''))}
+              >
+                {!currentCluster && (
+                  <option value="" disabled>
+                    {current ? `${current.cluster} (unknown)` : 'choose…'}
+                  </option>
+                )}
+                {clusters.map((cluster) => (
+                  <option key={cluster.id} value={cluster.id}>
+                    {cluster.name === cluster.id ? cluster.id : `${cluster.name} (${cluster.id})`}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {currentCluster?.readOnly && (
+              <span data-testid="read-only-badge">
+                <Badge tone="warning" title="Changes to this cluster are refused">
+                  read-only
+                </Badge>
+              </span>
             )}
-            {clusters.map((cluster) => (
-              <option key={cluster.id} value={cluster.id}>
-                {cluster.name === cluster.id ? cluster.id : `${cluster.name} (${cluster.id})`}
-              </option>
-            ))}
-          </select>
-        </label>
-        {currentCluster?.readOnly && (
-          <span data-testid="read-only-badge">
-            <Badge tone="warning" title="Changes to this cluster are refused">
-              read-only
-            </Badge>
-          </span>
-        )}
-        <nav aria-label="Sections" className="flex flex-wrap items-center gap-1">
-          {current &&
-            SECTIONS.map(({ section, label }) => {
-              const active = current.section === section
-              return (
+            <nav aria-label="Sections" className="flex flex-wrap items-center gap-1">
+              {current &&
+                SECTIONS.map(({ section, label }) => {
+                  const active = current.section === section
+                  return (
+                    <Link
+                      key={section}
+                      href={sectionPath(current.cluster, section)}
+                      aria-current={active ? 'page' : undefined}
+                      className={`rounded-md px-2.5 py-1 text-sm focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none ${
+                        active
+                          ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900'
+                          : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
+                      }`}
+                    >
+                      {label}
+                    </Link>
+                  )
+                })}
+              {[
+                { href: '/clusters', label: 'Clusters' },
+                { href: '/audit', label: 'Audit' },
+              ].map(({ href, label }) => (
                 <Link
-                  key={section}
-                  href={sectionPath(current.cluster, section)}
-                  aria-current={active ? 'page' : undefined}
+                  key={href}
+                  href={href}
+                  aria-current={pathname === href ? 'page' : undefined}
                   className={`rounded-md px-2.5 py-1 text-sm focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none ${
-                    active
+                    pathname === href
                       ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900'
                       : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
                   }`}
                 >
                   {label}
                 </Link>
-              )
-            })}
-          <Link
-            href="/clusters"
-            aria-current={pathname === '/clusters' ? 'page' : undefined}
-            className={`rounded-md px-2.5 py-1 text-sm focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none ${
-              pathname === '/clusters'
-                ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900'
-                : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
-            }`}
-          >
-            Clusters
-          </Link>
-        </nav>
+              ))}
+            </nav>
+          </>
+        )}
         <div className="ml-auto flex items-center gap-2">
-          <TimeZoneSelect />
+          {user && <TimeZoneSelect />}
           <ThemeToggle initialTheme={theme} />
+          {user && <UserMenu user={user} />}
         </div>
       </div>
     </header>

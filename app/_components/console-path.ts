@@ -7,6 +7,7 @@ export const SECTIONS = [
   { section: 'groups', label: 'Groups' },
   { section: 'messages', label: 'Messages' },
   { section: 'producers', label: 'Producers' },
+  { section: 'transactions', label: 'Transactions' },
 ] as const
 
 export type Section = (typeof SECTIONS)[number]['section']

@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation'
 import { useState, useTransition, type FormEvent, type ReactNode } from 'react'
 import type { ActionResult } from '@/app/action-result'
 import { Badge } from '@/app/_components/badge'
+import { newIntentKey } from '@/app/_lib/intent-key'
 import type { ClusterConnectionView } from '@/lib/cluster/registry'
 import type { TestConnectionResult } from '@/lib/console/test-connection'
 import { addClusterAction, removeClusterAction, testConnectionAction } from './actions'
@@ -25,7 +26,14 @@ function describeTest(result: ActionResult<TestConnectionResult>): Notice {
   }
 }
 
-export function ClustersView({ clusters }: { clusters: readonly ClusterConnectionView[] }) {
+export function ClustersView({
+  clusters,
+  addIntentKey,
+}: {
+  clusters: readonly ClusterConnectionView[]
+  /** The add form's first idempotency key, made by the server render (no hydration mismatch). */
+  addIntentKey: string
+}) {
   return (
     <div className="space-y-6" data-testid="clusters">
       <div>
@@ -36,7 +44,7 @@ export function ClustersView({ clusters }: { clusters: readonly ClusterConnectio
         </p>
       </div>
       <ConnectionsTable clusters={clusters} />
-      <AddClusterForm />
+      <AddClusterForm initialIntentKey={addIntentKey} />
     </div>
   )
 }
@@ -70,6 +78,8 @@ function ConnectionsTable({ clusters }: { clusters: readonly ClusterConnectionVi
 function ConnectionRow({ cluster }: { cluster: ClusterConnectionView }) {
   const [pending, startTransition] = useTransition()
   const [confirming, setConfirming] = useState(false)
+  // One key per removal intent: made when Remove opens the confirmation, so a double click on Confirm acts once.
+  const [removeKey, setRemoveKey] = useState('')
   const [notice, setNotice] = useState<Notice>(undefined)
   const router = useRouter()
 
@@ -79,7 +89,7 @@ function ConnectionRow({ cluster }: { cluster: ClusterConnectionView }) {
     )
   const remove = () =>
     startTransition(async () => {
-      const result = await removeClusterAction(cluster.id)
+      const result = await removeClusterAction(cluster.id, removeKey)
       if (result.ok) router.refresh()
       else setNotice({ tone: 'error', text: result.error.message })
       setConfirming(false)
@@ -131,7 +141,10 @@ function ConnectionRow({ cluster }: { cluster: ClusterConnectionView }) {
               <button
                 type="button"
                 className="control-button-danger"
-                onClick={() => setConfirming(true)}
+                onClick={() => {
+                  setRemoveKey(newIntentKey())
+                  setConfirming(true)
+                }}
                 disabled={pending}
               >
                 Remove
@@ -170,8 +183,11 @@ const EMPTY_FORM: FormFields = {
   secretKey: '',
 }
 
-function AddClusterForm() {
+function AddClusterForm({ initialIntentKey }: { initialIntentKey: string }) {
   const [fields, setFields] = useState<FormFields>(EMPTY_FORM)
+  // The idempotency key of this add intent: a resubmit (double click, retry after an error) reuses it; a
+  // success starts a new intent with a new key.
+  const [intentKey, setIntentKey] = useState(initialIntentKey)
   const [fieldErrors, setFieldErrors] = useState<Readonly<Record<string, readonly string[]>>>({})
   const [notice, setNotice] = useState<Notice>(undefined)
   const [pending, startTransition] = useTransition()
@@ -187,8 +203,9 @@ function AddClusterForm() {
   const submit = (event: FormEvent) => {
     event.preventDefault()
     startTransition(async () => {
-      const result = await addClusterAction(input())
+      const result = await addClusterAction(input(), intentKey)
       if (result.ok) {
+        setIntentKey(newIntentKey())
         setFields(EMPTY_FORM)
         setFieldErrors({})
         setNotice({ tone: 'ok', text: `Added ${result.data.id}: it is in the cluster switcher now.` })
@@ -211,6 +228,7 @@ function AddClusterForm() {
         Add a remote cluster
       </h2>
       <form onSubmit={submit} className="grid gap-3 md:grid-cols-2" data-testid="add-cluster-form" noValidate>
+        <input type="hidden" name="idempotencyKey" value={intentKey} />
         <Field
           label="Id"
           hint="lowercase letters, digits and dashes; it becomes the URL (/c/<id>)"

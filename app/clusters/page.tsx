@@ -1,5 +1,6 @@
 // Clusters: the connections this console manages (embedded plus remote NameServer lists), with add, remove and
 // a connection test.
+import { randomUUID } from 'node:crypto'
 import { listClusterConnections } from '@/lib/cluster/registry'
 import { ClustersView } from './clusters-view'
 
@@ -9,7 +10,7 @@ export default async function ClustersPage() {
   const clusters = await listClusterConnections()
   return (
     <main className="mx-auto max-w-7xl space-y-4 px-4 py-6">
-      <ClustersView clusters={clusters} />
+      <ClustersView clusters={clusters} addIntentKey={randomUUID()} />
     </main>
   )
 }

@@ -10,12 +10,15 @@ import {
   type Clock,
   type EmbeddedCluster,
 } from '@/broker-engine/index'
+import type { Db } from '@/lib/db'
 
 export interface DemoContext {
   readonly cluster: EmbeddedCluster
   readonly clock: Clock
   readonly random: () => number
   readonly log: (message: string) => void
+  /** The database for runOnce (the points service's dedupe); default: the console's (lib/db.ts db()). */
+  readonly db?: Db
 }
 
 /** Demo consumers commit offsets every second (RocketMQ: 5 s) so the console's lag is fresh. */
@@ -31,7 +34,12 @@ export function clientIdOf(service: string): string {
 }
 
 export type DemoListener =
-  | { readonly orderly: false; readonly onMessage: (msg: ConsumedMessage) => ConsumeConcurrentlyStatus }
+  | {
+      readonly orderly: false
+      readonly onMessage: (
+        msg: ConsumedMessage,
+      ) => ConsumeConcurrentlyStatus | Promise<ConsumeConcurrentlyStatus>
+    }
   | { readonly orderly: true; readonly onMessage: (msg: ConsumedMessage) => ConsumeOrderlyStatus }
 
 /** Starts a clustering-mode push consumer of `group` on `topic` (tags `subExpression`). */

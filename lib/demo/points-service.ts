@@ -2,13 +2,10 @@
 // completed order, one point per whole euro. Fan-out: inventory-service consumes the same events.
 import 'server-only'
 import type { ConsumedMessage, ConsumeConcurrentlyStatus, PushConsumer } from '@/broker-engine/index'
-import { BoundedMap } from './bounded-map'
-import { startDemoConsumer, type DemoContext } from './demo-context'
+import { runOnce } from '@/lib/idempotency/run-once'
+import { startDemoConsumer, throttledErrorLog, type DemoContext } from './demo-context'
 import { parseOrderEvent } from './order-events'
 import { ORDERS_TOPIC, POINTS_GROUP } from './topology'
-
-/** Orders remembered as awarded; a redelivery older than this many orders would award twice. */
-const AWARDED_ORDERS_MAX = 10_000
 
 export interface PointsStats {
   readonly consumed: number
@@ -19,16 +16,19 @@ export interface PointsStats {
 }
 
 export class PointsService {
-  // Idempotency by business key (the order id). In memory for now; issue 6 brings the idempotency log's
-  // "run this handler once per key" library, which replaces this map with a unique constraint in the database.
-  private readonly awarded = new BoundedMap<string, number>(AWARDED_ORDERS_MAX)
+  // Idempotency by business key (the order id): runOnce's unique constraint in the console's database, so a
+  // redelivery (or a restart that re-consumes from the last committed offset) never awards an order twice.
   private consumer: PushConsumer | undefined
   private consumed = 0
   private ordersAwarded = 0
   private pointsAwarded = 0
   private duplicatesSkipped = 0
 
-  constructor(private readonly ctx: DemoContext) {}
+  private readonly logAwardFailure: (err: unknown) => void
+
+  constructor(private readonly ctx: DemoContext) {
+    this.logAwardFailure = throttledErrorLog(ctx, 'awarding points')
+  }
 
   async start(): Promise<void> {
     this.consumer = await startDemoConsumer(this.ctx, POINTS_GROUP, ORDERS_TOPIC, '*', {
@@ -50,18 +50,28 @@ export class PointsService {
     }
   }
 
-  private onMessage(msg: ConsumedMessage): ConsumeConcurrentlyStatus {
+  private async onMessage(msg: ConsumedMessage): Promise<ConsumeConcurrentlyStatus> {
     this.consumed++
     if (msg.tags !== 'completed' || !msg.keys) return 'CONSUME_SUCCESS'
-    if (this.awarded.has(msg.keys)) {
-      this.duplicatesSkipped++
-      return 'CONSUME_SUCCESS'
-    }
     const body = parseOrderEvent(msg.body)
     const points = body ? Math.floor(body.totalCents / 100) : 0
-    this.awarded.set(msg.keys, points)
-    this.ordersAwarded++
-    this.pointsAwarded += points
-    return 'CONSUME_SUCCESS'
+    try {
+      const { ran } = await runOnce(
+        'points',
+        msg.keys,
+        () => {
+          this.ordersAwarded++
+          this.pointsAwarded += points
+          return Promise.resolve({ points })
+        },
+        { db: this.ctx.db },
+      )
+      if (!ran) this.duplicatesSkipped++
+      return 'CONSUME_SUCCESS'
+    } catch (err) {
+      // The database did not answer: nothing was awarded, so let RocketMQ redeliver it later.
+      this.logAwardFailure(err)
+      return 'RECONSUME_LATER'
+    }
   }
 }

@@ -5,7 +5,7 @@
 // the time until the table shows its rows, cold (first load) and warm (median of 5). Target: < 1 s.
 import type { Page } from 'playwright-core'
 import buildOnce from '../e2e/build-once'
-import { openBrowser, startConsole } from '../e2e/harness'
+import { login, openBrowser, startConsole } from '../e2e/harness'
 import { seedTopicsAndGroups } from '../helpers/seed-cluster'
 import { percentile, result, type BenchResult } from './bench-kit'
 
@@ -61,6 +61,7 @@ export async function consolePagesBenchmarks(quick: boolean): Promise<BenchResul
   if (process.env.MQDECK_BENCH_SKIP_BUILD !== '1') buildOnce()
   const server = await startConsole({ demo: false })
   const browser = await openBrowser()
+  await login(browser.page, server)
   const out: BenchResult[] = []
   try {
     const seedStarted = performance.now()

@@ -3,7 +3,15 @@
 // groups and producers on the pages, and shuts the engine down cleanly on SIGTERM (exit 143).
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBrowser, saveScreenshot, startConsole, type Browser, type ConsoleServer } from './harness'
+import {
+  login,
+  openBrowser,
+  saveScreenshot,
+  sessionCookie,
+  startConsole,
+  type Browser,
+  type ConsoleServer,
+} from './harness'
 
 const POLL = { timeout: 30_000, interval: 250 }
 
@@ -18,6 +26,7 @@ async function open(page: Page, path: string): Promise<void> {
 beforeAll(async () => {
   server = await startConsole({ demo: true, env: { MQDECK_DEMO_RATE: '5' } })
   browser = await openBrowser()
+  await login(browser.page, server)
 })
 
 afterAll(async () => {
@@ -38,7 +47,11 @@ describe('console on a fresh start with the demo workload', () => {
       namesrvAddr: server.namesrvAddr,
       brokerAddr: server.brokerAddr,
     })
-    const stats = await fetch(`${server.baseUrl}/api/store/stats`)
+    // JSON routes need a session; without one they answer 401.
+    expect((await fetch(`${server.baseUrl}/api/store/stats`)).status).toBe(401)
+    const stats = await fetch(`${server.baseUrl}/api/store/stats`, {
+      headers: { cookie: await sessionCookie(server) },
+    })
     expect(stats.headers.get('cache-control')).toContain('no-store')
     const body = (await stats.json()) as Record<string, unknown>
     expect(body).toMatchObject({ storePathRootDir: server.storeDir, writable: true })

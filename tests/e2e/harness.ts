@@ -1,6 +1,7 @@
 // What every e2e file needs: the console's production server (built once by build-once.ts) started on free
 // ports with a fresh database and store, Debian's chromium through playwright-core, screenshots saved as test
-// artifacts, and a second cluster (`npm run broker` as a child process) to add as a remote.
+// artifacts, a second cluster (`npm run broker` as a child process) to add as a remote, and logging in (the
+// server's first admin gets E2E_ADMIN_PASSWORD) in the browser or over HTTP for fetch() calls to JSON routes.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -24,6 +25,9 @@ const CHROMIUM_ARGS = [
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'tests', 'e2e', 'artifacts')
 const SERVER_READY_TIMEOUT_MS = 60_000
 const SERVER_STOP_TIMEOUT_MS = 20_000
+/** The first admin's password on every e2e server (MQDECK_ADMIN_PASSWORD). */
+export const E2E_ADMIN_USERNAME = 'admin'
+export const E2E_ADMIN_PASSWORD = 'e2e-admin-password-1'
 /** The engine's start-up line (lib/engine/embedded-engine.ts) names its remoting addresses. */
 const REMOTING_LINE = /RocketMQ remoting: NameServer (\S+), broker (\S+)/
 
@@ -98,6 +102,7 @@ export async function startConsole(
       MQDECK_NAMESRV_PORT: '0',
       MQDECK_BROKER_PORT: '0',
       MQDECK_DEMO: options.demo ? '1' : '0',
+      MQDECK_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
       NEXT_TELEMETRY_DISABLED: '1',
       ...options.env,
     },
@@ -171,6 +176,39 @@ export async function openBrowser(): Promise<Browser> {
       rmSync(profileDir, { recursive: true, force: true })
     },
   }
+}
+
+export interface Credentials {
+  readonly username?: string
+  readonly password?: string
+}
+
+/** Logs `page` in through the login page (default: the first admin) and waits until it has left /login. */
+export async function login(page: Page, server: ConsoleServer, credentials: Credentials = {}): Promise<void> {
+  await page.goto(`${server.baseUrl}/login`)
+  await page.getByTestId('login-username').fill(credentials.username ?? E2E_ADMIN_USERNAME)
+  await page.getByTestId('login-password').fill(credentials.password ?? E2E_ADMIN_PASSWORD)
+  await page.getByTestId('login-submit').click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: POLL.timeout })
+}
+
+/**
+ * Logs in over HTTP (POST /api/session) and returns the `cookie` header value to send with fetch() calls to JSON
+ * routes: `fetch(url, { headers: { cookie } })`.
+ */
+export async function sessionCookie(server: ConsoleServer, credentials: Credentials = {}): Promise<string> {
+  const response = await fetch(`${server.baseUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      username: credentials.username ?? E2E_ADMIN_USERNAME,
+      password: credentials.password ?? E2E_ADMIN_PASSWORD,
+    }),
+  })
+  if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`)
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('mqdeck_session='))
+  if (!cookie) throw new Error('login answered without a mqdeck_session cookie')
+  return cookie.split(';')[0]!
 }
 
 /** Saves a full-page screenshot as tests/e2e/artifacts/<name>.png. */

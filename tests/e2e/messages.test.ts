@@ -8,10 +8,12 @@ import type { SendOutcome } from '@/lib/cluster/gateway'
 import type { GatewayHarness } from '../lib/cluster/gateway-conformance'
 import { remoteHarness } from '../lib/cluster/remote-harness'
 import {
-  closeAll,
-  openBrowser,
   POLL,
+  closeAll,
+  login,
+  openBrowser,
   saveScreenshot,
+  sessionCookie,
   startConsole,
   type Browser,
   type ConsoleServer,
@@ -62,6 +64,7 @@ beforeAll(async () => {
   firstStoreMs = await storeMs(sent[0]!)
   lastStoreMs = await storeMs(sent.at(-1)!)
   browser = await openBrowser()
+  await login(browser.page, server)
 })
 
 afterAll(() => closeAll(server, browser, seed))
@@ -127,7 +130,9 @@ describe('Messages', () => {
 
     // The download link serves the whole body as an attachment.
     const href = await page.getByTestId('body-download').getAttribute('href')
-    const download = await fetch(`${server.baseUrl}${href}`)
+    const download = await fetch(`${server.baseUrl}${href}`, {
+      headers: { cookie: await sessionCookie(server) },
+    })
     expect(download.headers.get('content-disposition')).toContain(`${target.msgId}.bin`)
     expect(await download.text()).toBe(bodyOf(3))
   })

@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GatewayHarness } from '../lib/cluster/gateway-conformance'
 import { remoteHarness } from '../lib/cluster/remote-harness'
 import {
-  closeAll,
-  openBrowser,
   POLL,
+  closeAll,
+  login,
+  openBrowser,
   saveScreenshot,
   startConsole,
   startRemoteBroker,
@@ -41,6 +42,7 @@ beforeAll(async () => {
   await seed.gateway.sendMessage({ topic: TOPIC, body: 'hello' })
   member = await seed.online!({ group: 'E2E-ov-billing', topic: TOPIC, producerGroup: PRODUCER_GROUP })
   browser = await openBrowser()
+  await login(browser.page, server)
 })
 
 afterAll(() => closeAll(server, browser, member, seed, remote))

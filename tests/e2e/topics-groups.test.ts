@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GatewayHarness } from '../lib/cluster/gateway-conformance'
 import { remoteHarness } from '../lib/cluster/remote-harness'
 import {
-  closeAll,
-  openBrowser,
   POLL,
+  closeAll,
+  login,
+  openBrowser,
   saveScreenshot,
   startConsole,
   type Browser,
@@ -54,6 +55,7 @@ beforeAll(async () => {
   // A dead letter gives the group a %DLQ% topic, whose name must survive URL encoding.
   await seed.deadLetter!({ group: GROUP, topic: TOPIC, msgId: first.msgId })
   browser = await openBrowser()
+  await login(browser.page, server)
 })
 
 afterAll(() => closeAll(server, browser, seed))

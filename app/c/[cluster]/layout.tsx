@@ -1,7 +1,8 @@
-// Every /c/<cluster>/... page: checks that the cluster exists (an unknown id shows app/c/not-found.tsx with a link
-// to /clusters) and gives the pages their frame.
+// Every /c/<cluster>/... page: requires a login (else /login?next=…), checks that the cluster exists (an unknown id
+// shows app/c/not-found.tsx with a link to /clusters) and gives the pages their frame.
 import { notFound } from 'next/navigation'
 import type { ReactNode } from 'react'
+import { pageActor } from '@/app/_lib/auth-guard'
 import { getClusterConnection } from '@/lib/cluster/registry'
 import { decodePathSegment } from '@/lib/console/path-segment'
 import { AppError } from '@/lib/errors'
@@ -13,6 +14,7 @@ export default async function ClusterLayout({
   children: ReactNode
   params: Promise<{ cluster: string }>
 }) {
+  await pageActor()
   const cluster = decodePathSegment((await params).cluster)
   try {
     await getClusterConnection(cluster)

@@ -31,6 +31,8 @@ import {
   PAYMENTS_TOPIC,
   POINTS_GROUP,
 } from '@/lib/demo/topology'
+import { db, type Db } from '@/lib/db'
+import { migrateFreshDatabase } from '../../helpers/migrate'
 import { seededRandom } from '../../helpers/seeded-random'
 
 /** Every level 1 s except the reminder's, so "no earlier than its delay" is checked against a distinct value. */
@@ -46,9 +48,15 @@ const workloads: DemoWorkload[] = []
 const unhandled: unknown[] = []
 const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
 
+const g = globalThis as { __mqdeckPrisma?: Db }
+const previousUrl = process.env.DATABASE_URL
+
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'mqdeck-demo-'))
   process.on('unhandledRejection', onUnhandled)
+  // The points service dedupes through runOnce on the console's database (db()): a fresh migrated file.
+  process.env.DATABASE_URL = migrateFreshDatabase(dir)
+  g.__mqdeckPrisma = undefined
 })
 
 afterEach(async () => {
@@ -56,7 +64,11 @@ afterEach(async () => {
   for (const c of clusters.splice(0)) await c.shutdown()
 })
 
-afterAll(() => {
+afterAll(async () => {
+  await g.__mqdeckPrisma?.$disconnect()
+  g.__mqdeckPrisma = undefined
+  if (previousUrl === undefined) delete process.env.DATABASE_URL
+  else process.env.DATABASE_URL = previousUrl
   process.off('unhandledRejection', onUnhandled)
   rmSync(dir, { recursive: true, force: true })
 })
@@ -174,6 +186,10 @@ describe('demo workload', () => {
     // Points: one award per completed order.
     expect(stats.points.ordersAwarded).toBe(stats.inventory.shipments)
     expect(stats.points.ordersAwarded).toBeGreaterThan(0)
+    // ... recorded once per order in the idempotency log (runOnce's unique key).
+    expect(await db().idempotencyKey.count({ where: { action: 'once:points', status: 'SUCCEEDED' } })).toBe(
+      stats.points.ordersAwarded,
+    )
 
     // The delayed reminder came no earlier than its level's delay.
     expect(stats.notifications.shortestDelayMs).toBeGreaterThanOrEqual(REMINDER_DELAY_MS)

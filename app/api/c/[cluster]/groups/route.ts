@@ -4,6 +4,7 @@ import { errorResponse } from '@/app/api/error-response'
 import { consoleContext } from '@/lib/console/console-context'
 import { listGroupPage, parseGroupListParams } from '@/lib/console/groups'
 import { requestPathSegments } from '@/lib/console/path-segment'
+import { requireActor } from '@/lib/auth/session'
 
 export const dynamic = 'force-dynamic'
 
@@ -11,6 +12,7 @@ export async function GET(request: Request): Promise<Response> {
   // /api/c/<cluster>/...: see path-segment.ts for why not `params`.
   const [, , cluster = ''] = requestPathSegments(request.url)
   try {
+    await requireActor('viewer')
     const query = parseGroupListParams(new URL(request.url).searchParams)
     const page = await listGroupPage(await consoleContext(cluster), query)
     return Response.json(page, { headers: { 'cache-control': 'no-store' } })

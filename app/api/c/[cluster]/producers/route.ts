@@ -5,6 +5,7 @@ import { consoleContext } from '@/lib/console/console-context'
 import { parseListParams } from '@/lib/console/list-query'
 import { requestPathSegments } from '@/lib/console/path-segment'
 import { listProducerPage } from '@/lib/console/producers'
+import { requireActor } from '@/lib/auth/session'
 
 export const dynamic = 'force-dynamic'
 
@@ -12,6 +13,7 @@ export async function GET(request: Request): Promise<Response> {
   // /api/c/<cluster>/producers: see path-segment.ts for why not `params`.
   const [, , cluster = ''] = requestPathSegments(request.url)
   try {
+    await requireActor('viewer')
     const listParams = parseListParams(new URL(request.url).searchParams)
     const page = await listProducerPage(await consoleContext(cluster), listParams)
     return Response.json(page, { headers: { 'cache-control': 'no-store' } })

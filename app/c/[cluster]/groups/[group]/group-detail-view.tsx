@@ -15,6 +15,7 @@ import { useLiveDetail, type DetailViewSeed } from '@/app/_lib/use-live-view'
 import type { ConsumerMember, QueueConsumeProgress, SubscriptionInfo } from '@/lib/cluster/gateway'
 import type { GroupDetail } from '@/lib/console/groups'
 import { MemberQueues } from './member-queues'
+import { OffsetResetPanel } from './offset-reset-panel'
 
 export interface GroupDetailViewProps extends Omit<DetailViewSeed<GroupDetail>, 'name'> {
   readonly group: string
@@ -102,6 +103,24 @@ export function GroupDetailView({ cluster, group, apiUrl, initial, initialError 
             { header: 'Lag', numeric: true, cell: (q) => formatInteger(q.lag) },
             { header: 'Last consumed', cell: (q) => <Time ms={q.lastTimestampMs} /> },
           ]}
+        />
+      </Section>
+
+      <Section
+        title="Reset offsets"
+        hint="preview first; works for offline groups"
+        testId="group-offset-reset"
+      >
+        <OffsetResetPanel
+          cluster={cluster}
+          group={group}
+          topics={[
+            ...new Set([
+              ...stats.queues.map((q) => q.topic),
+              ...connections.subscriptions.map((s) => s.topic),
+            ]),
+          ].sort()}
+          online={connections.online}
         />
       </Section>
 

@@ -2,6 +2,7 @@
 // %RETRY% / %DLQ% topics and lag history. The group segment is URL-encoded.
 import { loadDetailPage } from '@/app/_lib/page-data'
 import { getGroupDetail } from '@/lib/console/groups'
+import { GroupAdminMount } from '../_components/group-admin-mount'
 import { GroupDetailView } from './group-detail-view'
 
 export const dynamic = 'force-dynamic'
@@ -10,6 +11,7 @@ export default async function GroupPage({ params }: { params: Promise<{ cluster:
   const { name, ...seed } = await loadDetailPage(params, 'group', 'groups', getGroupDetail)
   return (
     <div className="space-y-6" data-testid="group-detail">
+      <GroupAdminMount cluster={seed.cluster} group={name} config={seed.initial?.config} />
       <GroupDetailView group={name} {...seed} />
     </div>
   )

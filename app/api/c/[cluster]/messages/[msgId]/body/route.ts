@@ -4,12 +4,14 @@ import { errorResponse } from '@/app/api/error-response'
 import { getMessageBody } from '@/lib/console/messages'
 import { AppError } from '@/lib/errors'
 import { gatewayOf, messageRequest } from '../message-request'
+import { requireActor } from '@/lib/auth/session'
 
 export const dynamic = 'force-dynamic'
 
 export async function GET(request: Request): Promise<Response> {
   const req = messageRequest(request)
   try {
+    await requireActor('viewer')
     const topic = req.searchParams.get('topic') ?? undefined
     const found = await getMessageBody(await gatewayOf(req), req.msgId, topic === '' ? undefined : topic)
     if (!found) throw new AppError('NOT_FOUND', `No message with id ${req.msgId} was found.`)

@@ -4,6 +4,7 @@ import { errorResponse } from '@/app/api/error-response'
 import { consoleContext } from '@/lib/console/console-context'
 import { getMemberRunningInfo } from '@/lib/console/group-member'
 import { requestPathSegments } from '@/lib/console/path-segment'
+import { requireActor } from '@/lib/auth/session'
 
 export const dynamic = 'force-dynamic'
 
@@ -11,6 +12,7 @@ export async function GET(request: Request): Promise<Response> {
   // /api/c/<cluster>/groups/<group>/members/<clientId>: see path-segment.ts for why not `params`.
   const [, , cluster = '', , group = '', , clientId = ''] = requestPathSegments(request.url)
   try {
+    await requireActor('viewer')
     const info = await getMemberRunningInfo(await consoleContext(cluster), group, clientId)
     return Response.json(info, { headers: { 'cache-control': 'no-store' } })
   } catch (err) {

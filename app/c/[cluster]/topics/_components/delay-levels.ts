@@ -1,0 +1,21 @@
+// RocketMQ's default messageDelayLevel ("1s 5s 10s 30s 1m 2m ... 2h"): level n waits DELAY_LEVEL_LABELS[n − 1].
+export const DELAY_LEVEL_LABELS: readonly string[] = [
+  '1s',
+  '5s',
+  '10s',
+  '30s',
+  '1m',
+  '2m',
+  '3m',
+  '4m',
+  '5m',
+  '6m',
+  '7m',
+  '8m',
+  '9m',
+  '10m',
+  '20m',
+  '30m',
+  '1h',
+  '2h',
+]
