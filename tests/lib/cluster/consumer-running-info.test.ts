@@ -101,7 +101,9 @@ describe('getConsumerRunningInfo', () => {
       onRequest: (request) =>
         request.code === REQUEST_CODE.GET_CONSUMER_RUNNING_INFO && answer
           ? createResponse(request, RESPONSE_CODE.SUCCESS, { body: answer })
-          : createResponse(request, RESPONSE_CODE.REQUEST_CODE_NOT_SUPPORTED, { remark: 'not implemented' }),
+          : createResponse(request, RESPONSE_CODE.REQUEST_CODE_NOT_SUPPORTED, {
+              remark: 'this client does not answer GET_CONSUMER_RUNNING_INFO',
+            }),
     })
     clients.push(client)
     const response = await client.invoke(

@@ -2,7 +2,7 @@
 // The Producers page's body: producer groups with their connections (client id, address, language, version, last
 // heartbeat) in a server-paged DataTable, refreshed every few seconds; or why the cluster cannot list producers.
 import type { ColumnDef } from '@tanstack/react-table'
-import { DataTable } from '@/app/_components/data-table'
+import { DataTable, pageProps } from '@/app/_components/data-table'
 import { EmptyState } from '@/app/_components/empty-state'
 import { PartialBanner } from '@/app/_components/partial-banner'
 import { Time } from '@/app/_components/time-zone'
@@ -81,13 +81,7 @@ export function ProducersView(props: { cluster: string; initial: ProducersPage; 
           <DataTable
             testId="producers-table"
             columns={COLUMNS}
-            rows={data.page.rows}
-            total={data.page.total}
-            page={data.page.page}
-            pageSize={data.page.pageSize}
-            pageCount={data.page.pageCount}
-            sort={data.page.sort}
-            dir={data.page.dir}
+            {...pageProps(data.page)}
             getRowId={(row) => row.producerGroup}
             filterPlaceholder="Filter groups, clients, addresses"
             loading={query.isPlaceholderData}

@@ -5,7 +5,7 @@
 // half messages say why.
 import type { ColumnDef } from '@tanstack/react-table'
 import { useMemo, useState } from 'react'
-import { DataTable } from '@/app/_components/data-table'
+import { DataTable, pageProps } from '@/app/_components/data-table'
 import { SimpleTable } from '@/app/_components/detail-parts'
 import { EmptyState } from '@/app/_components/empty-state'
 import { formatDuration } from '@/app/_components/format'
@@ -266,13 +266,7 @@ export function TransactionsView(props: {
           <DataTable
             testId="transactions-table"
             columns={columns}
-            rows={data.page.rows}
-            total={data.page.total}
-            page={data.page.page}
-            pageSize={data.page.pageSize}
-            pageCount={data.page.pageCount}
-            sort={data.page.sort}
-            dir={data.page.dir}
+            {...pageProps(data.page)}
             getRowId={(row) => row.msgId}
             filterPlaceholder="Filter topics, producer groups, ids, keys"
             loading={query.isPlaceholderData}
