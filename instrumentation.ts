@@ -1,6 +1,6 @@
-// Runs once when the Next server starts (Node runtime only, never on the edge): opens the embedded engine, turns
-// audit rows and idempotency keys left PENDING by a previous process into UNKNOWN, starts the demo workload
-// (unless MQDECK_DEMO=0), the metrics jobs and the hourly purge of expired idempotency keys. The demo and the
+// Runs once when the Next server starts (Node runtime only, never on the edge): opens the embedded engine, puts a
+// SQLite database in WAL mode, turns audit rows and idempotency keys left PENDING by a previous process into
+// UNKNOWN, starts the demo workload (unless MQDECK_DEMO=0), the metrics jobs and the hourly purge of expired idempotency keys. The demo and the
 // jobs stop before the engine closes on SIGTERM/SIGINT.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
@@ -9,6 +9,11 @@ export async function register(): Promise<void> {
   const { onEngineStopping, startEmbeddedEngine } = await import('./lib/engine/embedded-engine')
   const { markStalePendingUnknown } = await import('./lib/audit/mark-stale-pending-unknown')
   const cluster = await startEmbeddedEngine()
+  const { prepareDatabase } = await import('./lib/db')
+  // SQLite in WAL mode: commits cost one fsync and the pages' reads never wait for a writer.
+  await prepareDatabase().catch((err: unknown) =>
+    console.error('[mqdeck] could not switch the SQLite database to WAL mode', err),
+  )
   try {
     const stale = await markStalePendingUnknown()
     if (stale > 0)

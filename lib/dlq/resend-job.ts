@@ -1,6 +1,7 @@
 // A DLQ resend job's state in the server process: counts, bounded per-message results, cancellation, and the
 // registry on globalThis that finds a job by id or by the idempotency key that started it.
 import 'server-only'
+import { setMaxListeners } from 'node:events'
 import type { DlqResendTarget } from '@/lib/cluster/gateway'
 import { AppError } from '@/lib/errors'
 import type {
@@ -11,6 +12,8 @@ import type {
   DlqResendResultsPage,
 } from './resend-types'
 
+/** Sends of one job that may wait for a rate-limiter slot at once (chunk workers × sends in flight per chunk). */
+const SLOT_WAITERS_MAX = 64
 /** Per-message results kept per job besides its failures (all of which are kept; a job holds ≤ 100,000). */
 export const DLQ_RESULTS_KEPT = 10_000
 /** Failures the stored outcome (and so the audit row) names. */
@@ -55,6 +58,8 @@ export class DlqResendJob {
     this.jobId = jobId
     this.init = init
     this.settledPromise = new Promise((resolve) => (this.settle = resolve))
+    // Every send waiting for its slot listens for the abort (a few dozen at once): not a leak.
+    setMaxListeners(SLOT_WAITERS_MAX, this.abort.signal)
   }
 
   /** No new send starts after this; sends already under way finish and are counted. */

@@ -1,18 +1,30 @@
-// Runs a resend job: resolves its selection, then resends message by message with a few workers, each send paced
-// by the job's rate limiter and recorded once per (cluster, group, DLQ msgId) with runOnce, so a message resent
-// by any earlier batch (whatever idempotency key it carried) is SKIPPED and never sent twice.
+// Runs a resend job: resolves its selection, then resends it in chunks, each send paced by the job's rate limiter
+// and recorded once per (cluster, group, DLQ msgId) with runOnceMany, so a message resent by any earlier batch
+// (whatever idempotency key it carried) is SKIPPED and never sent twice.
 import 'server-only'
 import { createHash } from 'node:crypto'
 import type { ClusterGateway, DlqResendResult } from '@/lib/cluster/gateway'
 import { toAppError } from '@/lib/errors'
-import { runOnce } from '@/lib/idempotency/run-once'
+import { runOnceMany, type RunOnceManyResult } from '@/lib/idempotency/run-once-many'
 import type { DlqResendJob } from './resend-job'
 import { RateLimiter, type PacingClock } from './rate-limiter'
 import type { DlqResendItem, DlqResendSelection } from './resend-types'
 import { resolveSelection } from './resolve-selection'
 
-/** Resends in flight at once per job (each is ≤ 3 remoting calls plus two small database writes). */
-const RESEND_WORKERS = 8
+/**
+ * Messages claimed and recorded together: one insert before and one transaction after their sends, instead of two
+ * synced writes per message (which held a 10,000-message resend to ~22 msgs/s on SQLite).
+ */
+const CHUNK_MAX = 64
+/**
+ * Progress moves a chunk at a time, so a slow job takes smaller chunks: about this many per second (a job at
+ * 2 msgs/s resends one message per chunk; one at 500/s, 64).
+ */
+const CHUNKS_PER_SEC = 4
+/** Chunks in progress at once per job, so one chunk's database writes overlap another's sends. */
+const CHUNK_WORKERS = 2
+/** Sends in flight at once within a chunk (each is ≤ 2 remoting calls: view by id, then send). */
+const SENDS_PER_CHUNK_IN_FLIGHT = 8
 
 /** What runOnce records for a resent message: enough to say "already resent at …, new msgId …". */
 interface ResentRecord {
@@ -21,10 +33,10 @@ interface ResentRecord {
   readonly atMs: number
 }
 
-/** Cancelled while waiting for a send slot: thrown inside runOnce so the key is released and nothing counted. */
+/** Cancelled while waiting for a send slot: thrown inside the handler so the key is released and nothing counted. */
 class Cancelled extends Error {}
 
-/** A send that did not happen: thrown inside runOnce so the message is not recorded as resent. */
+/** A send that did not happen: thrown inside the handler so the message is not recorded as resent. */
 class NotSent extends Error {
   constructor(readonly result: Exclude<DlqResendResult, { status: 'SENT' }>) {
     super(result.reason)
@@ -47,35 +59,30 @@ export function resendBusinessKey(cluster: string, group: string, msgId: string)
   return `${cluster}:sha256-${createHash('sha256').update(group).digest('hex')}:${msgId}`
 }
 
-async function resendOne(
+/** Sends one claimed message (paced by the job's limiter); throws so runOnceMany releases its key if not sent. */
+async function sendOne(
   job: DlqResendJob,
   gateway: ClusterGateway,
   limiter: RateLimiter,
-  clock: PacingClock,
   msgId: string,
-): Promise<DlqResendItem | undefined> {
-  const { cluster, group, target } = job.init
-  try {
-    const once = await runOnce<ResentRecord>(
-      DLQ_RESEND_SCOPE,
-      resendBusinessKey(cluster, group, msgId),
-      async () => {
-        const slotMs = await limiter.acquire(job.abort.signal)
-        if (slotMs === undefined) throw new Cancelled()
-        const [result] = await gateway.resendDlqMessages({ group, msgIds: [msgId], target })
-        if (!result) throw new Error('the gateway returned no result')
-        if (result.status !== 'SENT') throw new NotSent(result)
-        return { newMsgId: result.newMsgId, topic: result.topic, atMs: slotMs }
-      },
-    )
-    if (once.ran)
-      return {
-        msgId,
-        status: 'SENT',
-        topic: once.value.topic,
-        newMsgId: once.value.newMsgId,
-        atMs: once.value.atMs,
-      }
+): Promise<ResentRecord> {
+  const slotMs = await limiter.acquire(job.abort.signal)
+  if (slotMs === undefined) throw new Cancelled()
+  const { group, target } = job.init
+  const [result] = await gateway.resendDlqMessages({ group, msgIds: [msgId], target })
+  if (!result) throw new Error('the gateway returned no result')
+  if (result.status !== 'SENT') throw new NotSent(result)
+  return { newMsgId: result.newMsgId, topic: result.topic, atMs: slotMs }
+}
+
+/** A message's job result from its runOnceMany result; undefined when cancelled before it was sent. */
+function itemOf(
+  msgId: string,
+  once: RunOnceManyResult<ResentRecord>,
+  nowMs: number,
+): DlqResendItem | undefined {
+  if (once.status === 'RAN') return { msgId, status: 'SENT', ...once.value }
+  if (once.status === 'EARLIER') {
     const earlier = once.value
     return {
       msgId,
@@ -85,19 +92,47 @@ async function resendOne(
         : 'already being resent by another batch (or its outcome was not recorded)',
       topic: earlier?.topic,
       newMsgId: earlier?.newMsgId,
-      atMs: clock.nowMs(),
+      atMs: nowMs,
     }
+  }
+  const err = once.error
+  if (err instanceof Cancelled) return undefined
+  if (err instanceof NotSent)
+    return { msgId, status: 'FAILED', code: err.result.status, reason: err.result.reason, atMs: nowMs }
+  return { msgId, status: 'FAILED', code: 'ERROR', reason: toAppError(err).message, atMs: nowMs }
+}
+
+/**
+ * Resends one chunk: claims its messages' records in one write, sends the claimed ones, records them in one
+ * transaction, and only then counts them in the job (so "sent" always means "sent and recorded").
+ */
+async function resendChunk(
+  job: DlqResendJob,
+  gateway: ClusterGateway,
+  limiter: RateLimiter,
+  clock: PacingClock,
+  msgIds: readonly string[],
+): Promise<void> {
+  const { cluster, group } = job.init
+  const keyOf = new Map(msgIds.map((id) => [resendBusinessKey(cluster, group, id), id]))
+  let results: Map<string, RunOnceManyResult<ResentRecord>>
+  try {
+    results = await runOnceMany<ResentRecord>(
+      DLQ_RESEND_SCOPE,
+      [...keyOf.keys()],
+      (key) => sendOne(job, gateway, limiter, keyOf.get(key)!),
+      { concurrency: SENDS_PER_CHUNK_IN_FLIGHT },
+    )
   } catch (err) {
-    if (err instanceof Cancelled) return undefined
-    if (err instanceof NotSent)
-      return {
-        msgId,
-        status: 'FAILED',
-        code: err.result.status,
-        reason: err.result.reason,
-        atMs: clock.nowMs(),
-      }
-    return { msgId, status: 'FAILED', code: 'ERROR', reason: toAppError(err).message, atMs: clock.nowMs() }
+    // The records could not be claimed: nothing in this chunk was sent.
+    const reason = toAppError(err).message
+    for (const msgId of msgIds)
+      job.record({ msgId, status: 'FAILED', code: 'ERROR', reason, atMs: clock.nowMs() })
+    return
+  }
+  for (const [key, once] of results) {
+    const item = itemOf(keyOf.get(key)!, once, clock.nowMs())
+    if (item) job.record(item)
   }
 }
 
@@ -129,14 +164,17 @@ export async function runResendJob(
   }
 
   const limiter = new RateLimiter(job.init.ratePerSec, clock)
+  const chunkSize = Math.max(1, Math.min(CHUNK_MAX, Math.floor(job.init.ratePerSec / CHUNKS_PER_SEC)))
   let next = 0
   const worker = async () => {
     while (next < queue.length && !job.cancelRequested) {
-      const msgId = queue[next++]!
-      const item = await resendOne(job, gateway, limiter, clock, msgId)
-      if (item) job.record(item)
+      const chunk = queue.slice(next, next + chunkSize)
+      next += chunk.length
+      await resendChunk(job, gateway, limiter, clock, chunk)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(RESEND_WORKERS, queue.length) }, worker))
+  await Promise.all(
+    Array.from({ length: Math.min(CHUNK_WORKERS, Math.ceil(queue.length / chunkSize)) }, worker),
+  )
   job.finish(job.cancelRequested && job.done < job.total ? 'CANCELLED' : 'DONE', clock.nowMs())
 }

@@ -22,8 +22,35 @@ export interface RunOnceOptions {
 
 export type RunOnceResult<T> = { ran: true; value: T } | { ran: false; value: T | undefined }
 
-function isUniqueViolation(err: unknown): boolean {
+/** Prisma's unique-constraint error: the key is recorded already. */
+export function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002'
+}
+
+/**
+ * The record of `businessKey` in `scope`: `scope:businessKey`. Scopes have no ':', so it is unambiguous (and
+ * mutation keys never contain ':'). Throws VALIDATION_FAILED for a malformed scope or key.
+ */
+export function onceRecordKey(scope: string, businessKey: string): string {
+  if (!SCOPE_PATTERN.test(scope)) {
+    throw new AppError('VALIDATION_FAILED', `runOnce scope "${scope}" must be 1–64 of [A-Za-z0-9._-]`)
+  }
+  if (businessKey.length === 0 || businessKey.length > BUSINESS_KEY_MAX_CHARS) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `runOnce business key must be 1–${BUSINESS_KEY_MAX_CHARS} characters`,
+    )
+  }
+  return `${scope}:${businessKey}`
+}
+
+/** The value a SUCCEEDED record stores; undefined while it is PENDING or when its handler returned nothing. */
+export function parseStoredValue<T>(row: {
+  status: OperationResult
+  responseJson: string | null
+}): T | undefined {
+  if (row.status !== OperationResult.SUCCEEDED || row.responseJson === null) return undefined
+  return JSON.parse(row.responseJson) as T
 }
 
 /**
@@ -37,18 +64,8 @@ export async function runOnce<T>(
   handler: () => Promise<T>,
   options: RunOnceOptions = {},
 ): Promise<RunOnceResult<T>> {
-  if (!SCOPE_PATTERN.test(scope)) {
-    throw new AppError('VALIDATION_FAILED', `runOnce scope "${scope}" must be 1–64 of [A-Za-z0-9._-]`)
-  }
-  if (businessKey.length === 0 || businessKey.length > BUSINESS_KEY_MAX_CHARS) {
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `runOnce business key must be 1–${BUSINESS_KEY_MAX_CHARS} characters`,
-    )
-  }
+  const key = onceRecordKey(scope, businessKey)
   const client = options.db ?? defaultDb()
-  // The scope has no ':', so `scope:businessKey` is unambiguous; mutation keys never contain ':'.
-  const key = `${scope}:${businessKey}`
   try {
     await client.idempotencyKey.create({
       data: {
@@ -94,8 +111,7 @@ async function storedValue<T>(client: Db, key: string): Promise<T | undefined> {
       where: { key },
       select: { status: true, responseJson: true },
     })
-    if (row?.status !== OperationResult.SUCCEEDED || row.responseJson === null) return undefined
-    return JSON.parse(row.responseJson) as T
+    return row ? parseStoredValue<T>(row) : undefined
   } catch (err) {
     throw toAppError(err)
   }

@@ -9,6 +9,7 @@ import { measureCeilings } from './machine-ceilings'
 import { brokerBenchmarks } from './broker-bench'
 import { consoleListBenchmarks } from './console-lists-bench'
 import { consolePagesBenchmarks } from './console-pages-bench'
+import { dlqResendBenchmarks } from './dlq-resend-bench'
 import { messageLookupBenchmarks } from './message-lookup-bench'
 import { metricsBenchmarks } from './metrics-bench'
 import { remotingBenchmarks } from './remoting-bench'
@@ -54,6 +55,7 @@ try {
     ...(await consoleListBenchmarks(root, quick)),
     ...(await messageLookupBenchmarks(root, quick)),
     ...(await metricsBenchmarks(root, quick)),
+    ...(await dlqResendBenchmarks(root, quick)),
     ...(await consolePagesBenchmarks(quick)),
   ]
   const machine = {

@@ -8,6 +8,7 @@ import { createPrismaClient, databaseProvider, db, type Db } from '@/lib/db'
 import { runPrismaCli } from '../helpers/migrate'
 import { migrateFreshPostgres, startPostgres, type PostgresServer } from '../helpers/postgres'
 import { databaseCases } from './db-cases'
+import { runOnceManyCases } from './idempotency/run-once-many-cases'
 
 let server: PostgresServer
 let client: Db
@@ -42,6 +43,10 @@ describe('lib/db on PostgreSQL', () => {
   })
 
   databaseCases('postgresql', () => client)
+})
+
+describe('runOnceMany on PostgreSQL (its hand-written SQL)', () => {
+  runOnceManyCases(() => client)
 })
 
 describe('lib database code on PostgreSQL', () => {

@@ -35,6 +35,8 @@ const unique = (prefix: string) => `${prefix}_${process.pid}_${Date.now().toStri
 export async function startDlqFixture(options: { parallelism?: number } = {}): Promise<DlqFixture> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mqdeck-dlq-'))
   process.env.DATABASE_URL = migrateFreshDatabase(dir)
+  // As the server does at start (instrumentation.ts): SQLite in WAL mode.
+  await (await import('@/lib/db')).prepareDatabase()
   const broker = await startStandaloneBroker({
     config: { storePathRootDir: path.join(dir, 'store'), listenPort: 0, brokerName: 'broker-a' },
     namesrvPort: 0,
@@ -47,56 +49,13 @@ export async function startDlqFixture(options: { parallelism?: number } = {}): P
   const gateway = await getGateway(cluster)
   const parallelism = options.parallelism ?? 32
 
-  async function inParallel<T>(count: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-    const out = new Array<T>(count)
-    let next = 0
-    await Promise.all(
-      Array.from({ length: Math.min(parallelism, count) }, async () => {
-        while (next < count) {
-          const i = next++
-          out[i] = await fn(i)
-        }
-      }),
-    )
-    return out
-  }
-
   return {
     dir,
     cluster,
     broker,
     harness,
     gateway,
-    async deadLetters(count, prefix = 'dlq') {
-      const topic = unique(`${prefix}_topic`)
-      const group = unique(`${prefix}_group`)
-      await harness.gateway.createOrUpdateTopic({ topic, readQueueNums: 4, writeQueueNums: 4, perm: 6 })
-      await harness.gateway.createOrUpdateConsumerGroup({ group })
-      const sent = await inParallel(count, (i) =>
-        harness.gateway.sendMessage({
-          topic,
-          body: `dead ${i}`,
-          tag: i % 2 === 0 ? 'Even' : 'Odd',
-          keys: [`k${i}`],
-        }),
-      )
-      await inParallel(count, (i) => harness.deadLetter!({ group, topic, msgId: sent[i]!.msgId }))
-      const dlqMsgIds: string[] = []
-      await eventually(
-        async () => {
-          dlqMsgIds.length = 0
-          let cursor: string | undefined
-          do {
-            const page = await gateway.browseDlq({ group, pageSize: 500, cursor, bodyBytesMax: 0 })
-            dlqMsgIds.push(...page.data.messages.map((m) => m.msgId))
-            cursor = page.data.nextCursor
-          } while (cursor)
-          return dlqMsgIds.length
-        },
-        (n) => n === count,
-      )
-      return { topic, group, dlqMsgIds: [...dlqMsgIds] }
-    },
+    deadLetters: (count, prefix = 'dlq') => seedDeadLetters(harness, count, { prefix, parallelism, gateway }),
     async messageCount(topic) {
       return (await gateway.getTopicStats(topic)).data?.messageCount ?? 0
     },
@@ -106,6 +65,75 @@ export async function startDlqFixture(options: { parallelism?: number } = {}): P
       await rm(dir, { recursive: true, force: true })
     },
   }
+}
+
+export interface SeedDeadLettersOptions {
+  /** Start of the topic and group names (each gets a unique suffix). */
+  readonly prefix?: string
+  /** Sends and send-backs in flight at once. */
+  readonly parallelism?: number
+  /** The gateway the DLQ is browsed through until every copy is there; the harness's by default. */
+  readonly gateway?: ClusterGateway
+}
+
+/**
+ * A fresh topic (4 queues) and group with `count` messages (tags Even/Odd, keys k<i>) sent to the topic and
+ * dead-lettered as a consumer's send-back does; resolves once the group's DLQ holds every copy. Needs a harness
+ * with deadLetter() (remoteHarness has it), so it works on any broker reached over remoting.
+ */
+export async function seedDeadLetters(
+  harness: GatewayHarness,
+  count: number,
+  options: SeedDeadLettersOptions = {},
+): Promise<{ topic: string; group: string; dlqMsgIds: string[] }> {
+  const prefix = options.prefix ?? 'dlq'
+  const parallelism = options.parallelism ?? 32
+  const gateway = options.gateway ?? harness.gateway
+  if (!harness.deadLetter) throw new Error('the harness cannot dead-letter messages')
+  const deadLetter = harness.deadLetter.bind(harness)
+
+  async function inParallel<T>(n: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+    const out = new Array<T>(n)
+    let next = 0
+    await Promise.all(
+      Array.from({ length: Math.min(parallelism, n) }, async () => {
+        while (next < n) {
+          const i = next++
+          out[i] = await fn(i)
+        }
+      }),
+    )
+    return out
+  }
+
+  const topic = unique(`${prefix}_topic`)
+  const group = unique(`${prefix}_group`)
+  await harness.gateway.createOrUpdateTopic({ topic, readQueueNums: 4, writeQueueNums: 4, perm: 6 })
+  await harness.gateway.createOrUpdateConsumerGroup({ group })
+  const sent = await inParallel(count, (i) =>
+    harness.gateway.sendMessage({
+      topic,
+      body: `dead ${i}`,
+      tag: i % 2 === 0 ? 'Even' : 'Odd',
+      keys: [`k${i}`],
+    }),
+  )
+  await inParallel(count, (i) => deadLetter({ group, topic, msgId: sent[i]!.msgId }))
+  const dlqMsgIds: string[] = []
+  await eventually(
+    async () => {
+      dlqMsgIds.length = 0
+      let cursor: string | undefined
+      do {
+        const page = await gateway.browseDlq({ group, pageSize: 500, cursor, bodyBytesMax: 0 })
+        dlqMsgIds.push(...page.data.messages.map((m) => m.msgId))
+        cursor = page.data.nextCursor
+      } while (cursor)
+      return dlqMsgIds.length
+    },
+    (n) => n === count,
+  )
+  return { topic, group, dlqMsgIds: [...dlqMsgIds] }
 }
 
 /**
