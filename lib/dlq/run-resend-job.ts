@@ -4,6 +4,7 @@
 import 'server-only'
 import { createHash } from 'node:crypto'
 import type { ClusterGateway, DlqResendResult } from '@/lib/cluster/gateway'
+import { PROPERTY_RESENT_FROM_DLQ_MSG_ID } from '@/lib/cluster/remote/dlq-properties'
 import { toAppError } from '@/lib/errors'
 import { runOnceMany, type RunOnceManyResult } from '@/lib/idempotency/run-once-many'
 import type { DlqResendJob } from './resend-job'
@@ -89,7 +90,10 @@ function itemOf(
       status: 'SKIPPED',
       reason: earlier
         ? `already resent at ${new Date(earlier.atMs).toISOString()}, new msgId ${earlier.newMsgId}`
-        : 'already being resent by another batch (or its outcome was not recorded)',
+        : once.outcomeUnknown
+          ? `outcome unknown: the server stopped while resending it, so it is not sent again; a copy, if sent, ` +
+            `carries the property ${PROPERTY_RESENT_FROM_DLQ_MSG_ID}=${msgId}`
+          : 'being resent by another batch right now',
       topic: earlier?.topic,
       newMsgId: earlier?.newMsgId,
       atMs: nowMs,

@@ -8,15 +8,21 @@
 // outcome is what the key stores, so a repeated key replays it. A server that dies mid-job leaves the row PENDING,
 // which the next start marks UNKNOWN; the messages already resent are recorded per message (runOnce), so a new
 // batch over the same messages skips them. While the job runs, a repeated key is answered from the in-memory job
-// (same request: its id, replayed; another request: CONFLICT) instead of waiting for the audit row.
+// (same request: its id, replayed; another request: CONFLICT) instead of waiting for the audit row; both are
+// audited like runMutation's own repeats, after the same role and read-only checks.
 import 'server-only'
 import { createHash } from 'node:crypto'
 import type { z } from 'zod'
 import type { Actor } from '@/lib/auth/session'
-import { roleAllows } from '@/lib/auth/roles'
 import { getGateway } from '@/lib/cluster/registry'
 import { AppError, toAppError } from '@/lib/errors'
-import { runMutation } from '@/lib/mutations/run-mutation'
+import {
+  admitMutation,
+  recordReplay,
+  refuseMutation,
+  runMutation,
+  type MutationHeader,
+} from '@/lib/mutations/run-mutation'
 import { DLQ_RATE_PER_SEC_DEFAULT, startDlqResendSchema, type StartDlqResendInput } from './dlq-schemas'
 import { REAL_CLOCK, type PacingClock } from './rate-limiter'
 import { jobByKey, registerJob } from './resend-job'
@@ -63,16 +69,34 @@ export async function startDlqResend(
     .update(JSON.stringify({ cluster, actor: actor.username, ...request }))
     .digest('hex')
 
-  if (!roleAllows(actor.role, 'operator'))
-    throw new AppError(
-      'FORBIDDEN',
-      `resending dead messages needs the operator role; ${actor.username} is a ${actor.role}`,
+  const header: MutationHeader = {
+    action: DLQ_RESEND_ACTION,
+    minRole: 'operator',
+    cluster,
+    targetType: 'dlq',
+    targetId: group,
+    idempotencyKey,
+    request,
+  }
+  // Refused as runMutation would (audited) before a running job answers for the key: a viewer learns nothing.
+  await admitMutation(actor, header)
+  const conflict = () =>
+    refuseMutation(
+      actor,
+      header,
+      new AppError('CONFLICT', 'this idempotency key was already used for a different resend'),
     )
   const running = jobByKey(idempotencyKey)
   if (running) {
-    if (running.init.requestHash !== requestHash)
-      throw new AppError('CONFLICT', 'this idempotency key was already used for a different resend')
-    return { jobId: running.jobId, replayed: true, job: running.view() }
+    if (running.init.requestHash !== requestHash) throw await conflict()
+    const view = running.view()
+    await recordReplay(actor, header, {
+      jobId: view.jobId,
+      status: view.status,
+      done: view.done,
+      total: view.total,
+    })
+    return { jobId: running.jobId, replayed: true, job: view }
   }
 
   // A double click can arrive before the first request registered its job: the second waits for the first.
@@ -80,11 +104,12 @@ export async function startDlqResend(
   if (inFlight) {
     const first = await inFlight
     const job = jobByKey(idempotencyKey)
-    if (job && job.init.requestHash !== requestHash)
-      throw new AppError('CONFLICT', 'this idempotency key was already used for a different resend')
-    return { ...first, replayed: true, job: job?.view() ?? first.job }
+    if (job && job.init.requestHash !== requestHash) throw await conflict()
+    const view = job?.view() ?? first.job
+    await recordReplay(actor, header, { jobId: first.jobId, status: view?.status ?? first.outcome?.status })
+    return { ...first, replayed: true, job: view }
   }
-  const attempt = launch(actor, parsed, { ratePerSec, clock, request, requestHash })
+  const attempt = launch(actor, parsed, header, { ratePerSec, clock, requestHash })
   starting().set(idempotencyKey, attempt)
   try {
     return await attempt
@@ -102,21 +127,16 @@ function starting(): Map<string, Promise<DlqResendStarted>> {
 async function launch(
   actor: Actor,
   parsed: z.output<typeof startDlqResendSchema>,
-  options: { ratePerSec: number; clock: PacingClock; request: Record<string, unknown>; requestHash: string },
+  header: MutationHeader,
+  options: { ratePerSec: number; clock: PacingClock; requestHash: string },
 ): Promise<DlqResendStarted> {
   const { cluster, group, selection, target, idempotencyKey } = parsed
-  const { ratePerSec, clock, request, requestHash } = options
+  const { ratePerSec, clock, requestHash } = options
   const gateway = await getGateway(cluster)
   let announce!: (started: DlqResendStarted) => void
   const started = new Promise<DlqResendStarted>((resolve) => (announce = resolve))
   const mutation = runMutation<DlqResendOutcome>(actor, {
-    action: DLQ_RESEND_ACTION,
-    minRole: 'operator',
-    cluster,
-    targetType: 'dlq',
-    targetId: group,
-    idempotencyKey,
-    request,
+    ...header,
     run: async () => {
       const job = registerJob({
         cluster,

@@ -6,7 +6,7 @@
 // At most once, like runOnce: a handler that throws releases its key; a process that dies between a handler's
 // success and the batch's settle leaves the key PENDING (UNKNOWN after the next start), so it never runs again.
 import 'server-only'
-import { db as defaultDb, type Db } from '@/lib/db'
+import { db as defaultDb, OperationResult, type Db } from '@/lib/db'
 import { toAppError } from '@/lib/errors'
 import { claimOnceRecords, readOnceRecords, settleOnceRecords } from './once-records'
 import { RUN_ONCE_RETAIN_MS_DEFAULT, onceRecordKey, parseStoredValue, type RunOnceOptions } from './run-once'
@@ -14,8 +14,11 @@ import { RUN_ONCE_RETAIN_MS_DEFAULT, onceRecordKey, parseStoredValue, type RunOn
 export type RunOnceManyResult<T> =
   /** This call ran the handler for the key and recorded its value. */
   | { readonly status: 'RAN'; readonly value: T }
-  /** The key ran before (value stored), or is running or was lost elsewhere (value undefined): not run. */
-  | { readonly status: 'EARLIER'; readonly value: T | undefined }
+  /**
+   * Not run: the key ran before (value stored) or is running elsewhere (value undefined). `outcomeUnknown`: a
+   * process stopped while running it (its record is UNKNOWN since the next start), so it may or may not have run.
+   */
+  | { readonly status: 'EARLIER'; readonly value: T | undefined; readonly outcomeUnknown: boolean }
   /** The handler threw: the key was released, so a later call may run it. */
   | { readonly status: 'THREW'; readonly error: unknown }
 
@@ -111,6 +114,7 @@ async function claim<T>(
         results.set(businessKey, {
           status: 'EARLIER',
           value: record ? parseStoredValue<T>(record) : undefined,
+          outcomeUnknown: record?.status === OperationResult.UNKNOWN,
         })
       }
     }

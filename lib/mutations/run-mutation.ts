@@ -83,19 +83,11 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002'
 }
 
-/** Runs `spec` as `actor`; errors come back as AppErrors. See the module comment for the repeat rules. */
-export async function runMutation<O>(
-  actor: MutationActor,
-  spec: MutationSpec<O>,
-  options: RunMutationOptions = {},
-): Promise<MutationResult<O>> {
-  const client = options.db ?? defaultDb()
-  if (!IDEMPOTENCY_KEY_PATTERN.test(spec.idempotencyKey)) {
-    throw new AppError('VALIDATION_FAILED', 'the idempotency key must be 8–128 letters, digits, - or _', {
-      fieldErrors: { idempotencyKey: ['8–128 letters, digits, - or _'] },
-    })
-  }
-  const base: AuditBase = {
+/** What admitMutation, refuseMutation and recordReplay need of a spec: everything but the work. */
+export type MutationHeader = Omit<MutationSpec<unknown>, 'run' | 'summarize'>
+
+function auditBase(actor: MutationActor, spec: MutationHeader): AuditBase {
+  return {
     actor: actor.username,
     action: spec.action,
     targetType: spec.targetType,
@@ -104,7 +96,25 @@ export async function runMutation<O>(
     requestJson: JSON.stringify(spec.request),
     idempotencyKey: spec.idempotencyKey,
   }
+}
 
+/**
+ * runMutation's checks before anything is claimed — a well-formed key, the role, a writable cluster — each refusal
+ * audited as a FAILED row. For services that answer some repeats themselves (a DLQ resend job still running in
+ * memory) and must refuse first exactly as runMutation would.
+ */
+export async function admitMutation(
+  actor: MutationActor,
+  spec: MutationHeader,
+  options: RunMutationOptions = {},
+): Promise<void> {
+  const client = options.db ?? defaultDb()
+  if (!IDEMPOTENCY_KEY_PATTERN.test(spec.idempotencyKey)) {
+    throw new AppError('VALIDATION_FAILED', 'the idempotency key must be 8–128 letters, digits, - or _', {
+      fieldErrors: { idempotencyKey: ['8–128 letters, digits, - or _'] },
+    })
+  }
+  const base = auditBase(actor, spec)
   if (!roleAllows(actor.role, spec.minRole)) {
     throw await refuse(
       client,
@@ -126,6 +136,52 @@ export async function runMutation<O>(
       throw await refuse(client, base, new AppError('FORBIDDEN', `cluster ${spec.cluster} is read-only`))
     }
   }
+}
+
+/** Audits `error` as a refused attempt of `spec` (FAILED row) and returns it, for the caller to throw. */
+export async function refuseMutation(
+  actor: MutationActor,
+  spec: MutationHeader,
+  error: AppError,
+  options: RunMutationOptions = {},
+): Promise<AppError> {
+  return refuse(options.db ?? defaultDb(), auditBase(actor, spec), error)
+}
+
+/**
+ * Audits a repeat the caller answered itself (SUCCEEDED, replayed = true, with `summary` as its result), as
+ * runMutation does for the repeats it answers. Throws (an AppError) if the row cannot be written.
+ */
+export async function recordReplay(
+  actor: MutationActor,
+  spec: MutationHeader,
+  summary: Readonly<Record<string, unknown>>,
+  options: RunMutationOptions = {},
+): Promise<void> {
+  try {
+    await (options.db ?? defaultDb()).auditLog.create({
+      data: {
+        ...auditBase(actor, spec),
+        result: OperationResult.SUCCEEDED,
+        replayed: true,
+        resultJson: JSON.stringify(summary),
+        durationMs: 0,
+      },
+    })
+  } catch (err) {
+    throw auditWriteFailed(err)
+  }
+}
+
+/** Runs `spec` as `actor`; errors come back as AppErrors. See the module comment for the repeat rules. */
+export async function runMutation<O>(
+  actor: MutationActor,
+  spec: MutationSpec<O>,
+  options: RunMutationOptions = {},
+): Promise<MutationResult<O>> {
+  const client = options.db ?? defaultDb()
+  await admitMutation(actor, spec, options)
+  const base = auditBase(actor, spec)
 
   // The actor is part of the fingerprint: another user replaying someone's key gets CONFLICT, not their result.
   const hash = requestHash({

@@ -35,7 +35,8 @@ export interface ConsoleFixture {
   close(): Promise<void>
 }
 
-function countingGateway(inner: ClusterGateway): { gateway: ClusterGateway; counter: CallCounter } {
+/** `inner` behind a proxy that counts each method's calls, their arguments and the most in flight at once. */
+export function countingGateway(inner: ClusterGateway): { gateway: ClusterGateway; counter: CallCounter } {
   const calls = new Map<string, number>()
   const args = new Map<string, unknown[][]>()
   const inFlight = new Map<string, number>()

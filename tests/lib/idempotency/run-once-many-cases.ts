@@ -38,6 +38,7 @@ export function runOnceManyCases(client: () => Db): void {
     expect(second.get(keys[0]!)).toEqual({
       status: 'EARLIER',
       value: { awarded: keys[0]!.length, at: `t-${keys[0]}` },
+      outcomeUnknown: false,
     })
     expect(second.get(more)!.status).toBe('RAN')
     expect(runs).toEqual([...keys, more])
@@ -76,9 +77,29 @@ export function runOnceManyCases(client: () => Db): void {
       db: client(),
     })
     expect(again).toEqual([keys[1], keys[3]])
-    expect(second.get(keys[0]!)).toEqual({ status: 'EARLIER', value: undefined })
+    expect(second.get(keys[0]!)).toEqual({ status: 'EARLIER', value: undefined, outcomeUnknown: false })
     const row = await client().idempotencyKey.findUniqueOrThrow({ where: { key: `resend:${keys[0]}` } })
     expect(row).toMatchObject({ status: 'SUCCEEDED', responseJson: null })
+  })
+
+  it('does not run a key whose run a stopped process left unknown, and says so', async () => {
+    const [lost, fresh] = freshKeys(2) as [string, string]
+    // What a process killed mid-handler leaves once the next start has reviewed it (markStalePendingUnknown).
+    await client().idempotencyKey.create({
+      data: {
+        key: `resend:${lost}`,
+        action: 'once:resend',
+        requestHash: 'h',
+        status: 'UNKNOWN',
+        expiresAt: new Date(Date.now() + 60_000),
+      },
+    })
+    const ran: string[] = []
+    const results = await runOnceMany('resend', [lost, fresh], (k) => Promise.resolve(void ran.push(k)), {
+      db: client(),
+    })
+    expect(results.get(lost)).toEqual({ status: 'EARLIER', value: undefined, outcomeUnknown: true })
+    expect(ran).toEqual([fresh])
   })
 
   it('gives every key one owner when batches race over the same keys', async () => {
