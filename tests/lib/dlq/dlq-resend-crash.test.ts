@@ -108,7 +108,7 @@ describe('DLQ resend across a SIGKILL', () => {
     })
     const view = await read.waitForDlqResendJob(f.cluster, retry.jobId)
     expect(view).toMatchObject({ status: 'DONE', total: COUNT, failed: 0 })
-    const skipped = await allResults(retry.jobId, 'SKIPPED')
+    const skipped = allResults(retry.jobId, 'SKIPPED')
     const unknown = skipped.filter((r) => r.reason?.startsWith('outcome unknown'))
     const recorded = skipped.filter((r) => r.reason?.startsWith('already resent'))
     expect(unknown.length + recorded.length).toBe(view.skipped)
@@ -128,7 +128,7 @@ describe('DLQ resend across a SIGKILL', () => {
 })
 
 /** Every result of the job with `status`, page by page. */
-async function allResults(jobId: string, status: string) {
+function allResults(jobId: string, status: string) {
   const items = []
   for (let page = 1; ; page++) {
     const got = read.getDlqResendResults(f.cluster, jobId, { page, pageSize: 100, status })

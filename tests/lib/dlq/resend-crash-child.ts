@@ -3,11 +3,10 @@
 // request file; starts the resend through lib/dlq and prints `S <sent>` as the job's count moves, `DONE` at the end.
 // Run with `node --import tsx --import ./tests/bench/allow-server-only.mjs`.
 import { readFileSync } from 'node:fs'
+import type { StartDlqResendInput } from '@/lib/dlq/dlq-schemas'
 import { OPERATOR } from './dlq-fixture'
 
-const request = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Parameters<
-  typeof import('@/lib/dlq/start-dlq-resend').startDlqResend
->[1]
+const request = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as StartDlqResendInput
 const { startDlqResend } = await import('@/lib/dlq/start-dlq-resend')
 const { getDlqResendJob } = await import('@/lib/dlq/read-dlq-resend-job')
 
