@@ -2,6 +2,7 @@
 // JSON route runs, and the route's URL the client view's live query will be keyed by. A failed read becomes its
 // user-facing message for the view to show; INTERNAL ones are logged here, and no stack reaches the page.
 import 'server-only'
+import { pageActor } from './auth-guard'
 import { consoleContext, type ConsoleContext } from '@/lib/console/console-context'
 import { decodePathSegment } from '@/lib/console/path-segment'
 import { toAppError } from '@/lib/errors'
@@ -14,8 +15,13 @@ export interface PageData<T> {
   readonly error: string | undefined
 }
 
-/** Runs `load`; an error becomes its AppError message (`what` names the page in the server log). */
+/**
+ * Checks the session, then runs `load`; an error becomes its AppError message (`what` names the page in the
+ * server log). The session is checked here and not only in the layouts: a layout does not run again when the
+ * user moves between pages under it, so an expired session would otherwise still get the next page's data.
+ */
 export async function loadPageData<T>(what: string, load: () => Promise<T>): Promise<PageData<T>> {
+  await pageActor() // redirects to /login without a session (outside the try: the redirect is a throw)
   try {
     return { data: await load(), error: undefined }
   } catch (err) {

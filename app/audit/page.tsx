@@ -1,6 +1,7 @@
 // Audit: every mutation the console ran or refused (who, what, where, how it ended), filtered from the URL and
-// paged in the database, with JSON and CSV exports of the filtered rows. Any logged-in user may read it (proxy.ts
-// sends everyone else to the login page; the API routes check the session themselves).
+// paged in the database, with JSON and CSV exports of the filtered rows. Any logged-in user may read it: the page
+// checks the session itself (proxy.ts only sees that a cookie is there), as do the API routes.
+import { pageActor } from '@/app/_lib/auth-guard'
 import { searchStringOf, type SearchParamsRecord } from '@/app/_lib/search-string'
 import { listAuditPage } from '@/lib/audit/query-audit'
 import { AuditView } from './audit-view'
@@ -8,6 +9,7 @@ import { AuditView } from './audit-view'
 export const dynamic = 'force-dynamic'
 
 export default async function AuditPage(props: { searchParams: Promise<SearchParamsRecord> }) {
+  await pageActor()
   const searchParams = await props.searchParams
   const initial = await listAuditPage(searchParams)
   return (

@@ -80,7 +80,11 @@ export async function removeClusterAction(
 export async function testConnectionAction(input: unknown): Promise<ActionResult<TestConnectionResult>> {
   try {
     await requireActor('viewer')
-    return { ok: true, data: await testClusterConnection(testConnectionInputSchema.parse(input)) }
+    const parsed = testConnectionInputSchema.parse(input)
+    // A saved cluster any user may test; typed-in addresses make this server connect wherever they point, which
+    // is for the admins who may add clusters.
+    if (!('clusterId' in parsed)) await requireActor('admin')
+    return { ok: true, data: await testClusterConnection(parsed) }
   } catch (err) {
     return actionFailure(err, 'testConnectionAction')
   }

@@ -1,4 +1,5 @@
 // Producers of one cluster: every producer group with its connections, paged on the server.
+import { pageActor } from '@/app/_lib/auth-guard'
 import { searchStringOf, type SearchParamsRecord } from '@/app/_lib/search-string'
 import { consoleContext } from '@/lib/console/console-context'
 import { parseListParams } from '@/lib/console/list-query'
@@ -12,6 +13,7 @@ export default async function ProducersPage(props: {
   params: Promise<{ cluster: string }>
   searchParams: Promise<SearchParamsRecord>
 }) {
+  await pageActor() // the layout checks too, but does not run again on client-side navigation
   const cluster = decodePathSegment((await props.params).cluster)
   const searchParams = await props.searchParams
   const initial = await listProducerPage(await consoleContext(cluster), parseListParams(searchParams))
