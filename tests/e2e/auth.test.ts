@@ -51,12 +51,15 @@ describe('login', () => {
     })
     expect(forged.status).toBe(401)
     expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200)
-    const forgedPage = await fetch(`${server.baseUrl}/clusters`, {
-      headers: { cookie: 'mqdeck_session=forged' },
-      redirect: 'manual',
-    })
-    expect(forgedPage.status).toBe(307)
-    expect(forgedPage.headers.get('location')).toContain('/login?next=%2Fclusters')
+    // Nor past the pages' own checks (the Audit page has no layout of its own to check for it).
+    for (const page of ['/clusters', '/audit', '/c/embedded/producers']) {
+      const forgedPage = await fetch(`${server.baseUrl}${page}`, {
+        headers: { cookie: 'mqdeck_session=forged' },
+        redirect: 'manual',
+      })
+      expect(forgedPage.status, page).toBe(307)
+      expect(forgedPage.headers.get('location')).toContain(`/login?next=${encodeURIComponent(page)}`)
+    }
   })
 
   it('refuses a wrong password with one generic message, for a known and an unknown user alike', async () => {
