@@ -25,9 +25,15 @@ export type DatabaseProvider = 'sqlite' | 'postgresql'
  */
 export type Db = PrismaClient
 
-const g = globalThis as unknown as { __mqdeckPrisma?: Db }
-/** Which provider each client talks to, for the hand-written statements whose SQL differs (lib/idempotency). */
-const providers = new WeakMap<Db, DatabaseProvider>()
+const g = globalThis as unknown as {
+  __mqdeckPrisma?: Db
+  __mqdeckDbProviders?: WeakMap<Db, DatabaseProvider>
+}
+/**
+ * Which provider each client talks to, for the hand-written statements whose SQL differs (lib/idempotency). On
+ * globalThis like the client: instrumentation.ts (another Next bundle) may be the one that creates it.
+ */
+const providers = (g.__mqdeckDbProviders ??= new WeakMap<Db, DatabaseProvider>())
 
 /** Which database `databaseUrl` (default: this process's) points at; anything but postgres(ql):// is SQLite. */
 export function databaseProvider(databaseUrl: string = resolveDatabaseUrl()): DatabaseProvider {

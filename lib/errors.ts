@@ -37,7 +37,22 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
 export type FieldErrors = Readonly<Record<string, readonly string[]>>
 
 /** What a caller sees: a stable code, a message fit for a user, and optional structured details. */
+/** Marks an AppError made by any copy of this module (see AppError's Symbol.hasInstance). */
+const APP_ERROR_BRAND = Symbol.for('mqdeck.AppError')
+
 export class AppError extends Error {
+  /**
+   * Next bundles instrumentation.ts apart from the pages and routes, so the embedded gateway (built at start)
+   * throws AppErrors of another copy of this class: `instanceof` checks a process-wide brand, not the class.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[APP_ERROR_BRAND] === true
+    )
+  }
+
   readonly code: ErrorCode
   readonly details: Readonly<Record<string, unknown>> | undefined
   readonly fieldErrors: FieldErrors | undefined
@@ -49,6 +64,7 @@ export class AppError extends Error {
   ) {
     super(message, { cause: options.cause })
     this.name = 'AppError'
+    Object.defineProperty(this, APP_ERROR_BRAND, { value: true })
     this.code = code
     this.details = options.details
     this.fieldErrors = options.fieldErrors

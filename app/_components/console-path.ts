@@ -6,6 +6,7 @@ export const SECTIONS = [
   { section: 'topics', label: 'Topics' },
   { section: 'groups', label: 'Groups' },
   { section: 'messages', label: 'Messages' },
+  { section: 'dlq', label: 'DLQ' },
   { section: 'producers', label: 'Producers' },
   { section: 'transactions', label: 'Transactions' },
 ] as const

@@ -10,7 +10,8 @@ export interface PacingClock {
 }
 
 export const REAL_CLOCK: PacingClock = {
-  nowMs: () => performance.timeOrigin + performance.now(),
+  // Whole milliseconds (what results and the page show), from the monotonic clock so pacing never jumps.
+  nowMs: () => Math.floor(performance.timeOrigin + performance.now()),
   sleepMs: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve()

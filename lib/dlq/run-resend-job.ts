@@ -28,7 +28,7 @@ const CHUNK_WORKERS = 2
 const SENDS_PER_CHUNK_IN_FLIGHT = 8
 
 /** What runOnce records for a resent message: enough to say "already resent at …, new msgId …". */
-interface ResentRecord {
+export interface ResentRecord {
   readonly newMsgId: string
   readonly topic: string
   readonly atMs: number

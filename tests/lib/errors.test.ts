@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { EngineError, StoreCorruptionError } from '@/broker-engine/index'
 import { AppError, ERROR_CODES, HTTP_STATUS_OF, toAppError } from '@/lib/errors'
+import type * as ErrorsModule from '@/lib/errors'
 
 /** Shaped like Prisma's PrismaClientKnownRequestError, which only lib/db.ts may import. */
 function prismaKnownRequestError(code: string, meta?: Record<string, unknown>): Error {
@@ -104,3 +105,24 @@ class ZodErrorFactory {
     return z.object({ topic: z.string().min(1) }).safeParse({ topic: '' }).error
   }
 }
+
+describe('AppError across module copies', () => {
+  it('is an AppError to every copy of lib/errors.ts, as when Next bundles instrumentation.ts apart', async () => {
+    // A query makes the module runner load a second, separate instance of the module.
+    const secondCopy = '@/lib/errors?second-copy'
+    const copy = (await import(/* @vite-ignore */ secondCopy)) as typeof ErrorsModule
+    expect(copy.AppError).not.toBe(AppError)
+    const foreign = new copy.AppError('NOT_FOUND', 'no such topic', { fieldErrors: { topic: ['unknown'] } })
+    expect(foreign instanceof AppError).toBe(true)
+    expect(toAppError(foreign)).toBe(foreign)
+    expect(toAppError(foreign).toJSON()).toEqual({
+      code: 'NOT_FOUND',
+      message: 'no such topic',
+      fieldErrors: { topic: ['unknown'] },
+    })
+    expect(new Error('plain') instanceof AppError).toBe(false)
+    expect(
+      Object.assign(new Error('look-alike'), { name: 'AppError', code: 'NOT_FOUND' }) instanceof AppError,
+    ).toBe(false)
+  })
+})

@@ -1,6 +1,6 @@
 // app/_components/console-path.ts: what the nav and the cluster switcher take as the current section.
 import { describe, expect, it } from 'vitest'
-import { parseConsolePath, sectionPath } from '@/app/_components/console-path'
+import { parseConsolePath, sectionPath, SECTIONS } from '@/app/_components/console-path'
 import { formatAgo } from '@/app/_components/updated-ago'
 import { niceCeiling } from '@/app/_components/line-chart'
 
@@ -13,12 +13,21 @@ describe('console-path', () => {
       section: 'topics',
     })
     expect(parseConsolePath('/c/prod-1/unknown-page')).toEqual({ cluster: 'prod-1', section: '' })
+    expect(parseConsolePath('/c/prod-1/dlq')).toEqual({ cluster: 'prod-1', section: 'dlq' })
+    expect(parseConsolePath('/c/prod-1/dlq/orders%25x')).toEqual({ cluster: 'prod-1', section: 'dlq' })
     expect(parseConsolePath('/clusters')).toBeUndefined()
   })
 
   it('builds the same section on another cluster', () => {
     expect(sectionPath('b', 'topics')).toBe('/c/b/topics')
     expect(sectionPath('b', '')).toBe('/c/b')
+    expect(sectionPath('b', 'dlq')).toBe('/c/b/dlq')
+  })
+
+  it('offers every section once, the DLQ after Messages', () => {
+    const sections = SECTIONS.map((s) => s.section)
+    expect(new Set(sections).size).toBe(sections.length)
+    expect(sections.indexOf('dlq')).toBe(sections.indexOf('messages') + 1)
   })
 })
 

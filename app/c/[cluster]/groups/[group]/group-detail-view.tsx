@@ -194,9 +194,20 @@ export function GroupDetailView({ cluster, group, apiUrl, initial, initialError 
               ],
               [
                 'DLQ topic',
-                detail.dlqTopic.exists
-                  ? topicLink(detail.dlqTopic.topic)
-                  : `${detail.dlqTopic.topic} (none yet)`,
+                detail.dlqTopic.exists ? (
+                  <>
+                    {topicLink(detail.dlqTopic.topic)} ·{' '}
+                    <Link
+                      href={`${sectionPath(cluster, 'dlq')}/${encodeURIComponent(detail.group)}`}
+                      className={LINK_CLASS}
+                      data-testid="group-dlq-link"
+                    >
+                      browse and resend
+                    </Link>
+                  </>
+                ) : (
+                  `${detail.dlqTopic.topic} (none yet)`
+                ),
               ],
             ]}
           />
