@@ -17,8 +17,9 @@ import {
   type SearchParamsInput,
   type SortKey,
 } from './list-query'
-import { LIST_BODY_BYTES, parseInstant, parsePropertyFilter } from './messages'
+import { LIST_BODY_BYTES, parsePropertyFilter } from './messages'
 import { cachedSnapshot } from './snapshot-cache'
+import { filterText, instant, optionalText } from './url-param-schemas'
 
 /** listDlqs costs one topic list plus one stats call per DLQ topic: shared by every viewer for a few seconds. */
 export const DLQ_GROUPS_TTL_MS = 5_000
@@ -101,24 +102,6 @@ export type DlqBrowseResponse =
       readonly fieldErrors: Readonly<Record<string, readonly string[]>>
     }
   | { readonly status: 'ok'; readonly result: DlqBrowseResult }
-
-/** An empty or whitespace-only param counts as absent (forms submit empty fields). */
-const optionalText = (schema: z.ZodType<string>) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional())
-
-const instant = optionalText(
-  z.string().refine((v) => parseInstant(v) !== undefined, {
-    message: 'a time is epoch milliseconds or ISO 8601 with an offset (2026-11-28T07:41:03+01:00)',
-  }),
-).transform((v) => (v === undefined ? undefined : parseInstant(v)!))
-
-const filterText = (label: string) =>
-  optionalText(
-    z
-      .string()
-      .max(1024, `${label} is longer than 1024 characters`)
-      .refine((v) => !/[\u0000\u0001\u0002]/.test(v), `${label} contains a control character`),
-  )
 
 /** The browse URL's params: `group`, `begin`, `end`, `fTag`, `fKey`, `fProp` (name or name=value), `fBody`, `cursor`, `pageSize`. */
 const browseParamsSchema = z.object({

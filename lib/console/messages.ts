@@ -14,6 +14,7 @@ import type {
 import { MESSAGE_BODY_BYTES_MAX, SCAN_MAX_DEFAULT, messageId, topicName } from '@/lib/cluster/gateway-schemas'
 import { AppError, toAppError } from '@/lib/errors'
 import { firstParams, type SearchParamsInput } from './list-query'
+import { boundedInt, filterText, instant, optionalText } from './url-param-schemas'
 
 export const MESSAGE_QUERY_MODES = ['id', 'key', 'time'] as const
 export type MessageQueryMode = (typeof MESSAGE_QUERY_MODES)[number]
@@ -94,43 +95,6 @@ export interface MessageDetailResult {
   readonly bodyBytesMax: number
   readonly fetchedAtMs: number
 }
-
-/** An empty or whitespace-only param counts as absent (forms submit empty fields). */
-const optionalText = (schema: z.ZodType<string>) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional())
-
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
-
-/**
- * An instant: epoch milliseconds, or ISO 8601 with an explicit offset. A bare local time is refused: which zone
- * it meant is exactly the bug users of the other consoles keep reporting.
- */
-export function parseInstant(text: string): number | undefined {
-  const t = text.trim()
-  if (/^\d{1,16}$/.test(t)) return Number(t)
-  if (!ISO_WITH_OFFSET.test(t)) return undefined
-  const ms = Date.parse(t)
-  return Number.isFinite(ms) && ms >= 0 ? ms : undefined
-}
-
-const instant = optionalText(
-  z.string().refine((v) => parseInstant(v) !== undefined, {
-    message: 'a time is epoch milliseconds or ISO 8601 with an offset (2026-11-28T07:41:03+01:00)',
-  }),
-).transform((v) => (v === undefined ? undefined : parseInstant(v)!))
-
-const boundedInt = (fallback: number, cap: number) =>
-  optionalText(z.string().regex(/^\d{1,9}$/, 'a whole number')).transform((v) =>
-    v === undefined ? fallback : Math.max(1, Math.min(cap, Number(v))),
-  )
-
-const filterText = (label: string) =>
-  optionalText(
-    z
-      .string()
-      .max(1024, `${label} is longer than 1024 characters`)
-      .refine((v) => !/[\u0000\u0001\u0002]/.test(v), `${label} contains a control character`),
-  )
 
 const baseSchema = z.object({
   topic: optionalText(topicName),

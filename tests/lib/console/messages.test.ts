@@ -7,11 +7,11 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startStandaloneBroker, type StandaloneBroker } from '@/broker-engine/index'
 import type { MessageView, SendOutcome } from '@/lib/cluster/gateway'
+import { parseInstant } from '@/lib/console/url-param-schemas'
 import {
   getMessageBody,
   getMessageDetailView,
   messageQueryParams,
-  parseInstant,
   parseMessageDetailQuery,
   parseMessageQuery,
   requireMessageQuery,

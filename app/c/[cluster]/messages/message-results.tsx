@@ -1,13 +1,12 @@
 'use client'
 // The Messages page's result table: one row per message (ids, tags, keys, store time, where it is stored, body
 // size and a short preview); a row opens the message's detail.
+import { BodyCell } from '@/app/c/[cluster]/messages/_lib/body-cell'
 import type { ColumnDef } from '@tanstack/react-table'
 import type { MessageView } from '@/lib/cluster/gateway'
 import type { MessageSearchResult } from '@/lib/console/messages'
 import { DataTable } from '@/app/_components/data-table'
-import { formatBytes } from '@/app/_components/format'
 import { Time } from '@/app/_components/time-zone'
-import { bodyPreview } from './_lib/body-format'
 
 export function messageDetailHref(cluster: string, msgId: string, topic: string): string {
   return `/c/${encodeURIComponent(cluster)}/messages/${encodeURIComponent(msgId)}?topic=${encodeURIComponent(topic)}`
@@ -54,16 +53,7 @@ function columns(cluster: string): ColumnDef<MessageView>[] {
     {
       id: 'body',
       header: 'Body',
-      cell: ({ row }) => (
-        <span className="flex flex-col">
-          <span className="text-xs tabular-nums whitespace-nowrap">
-            {formatBytes(row.original.bodySizeBytes)}
-          </span>
-          <span className="max-w-[22rem] truncate font-mono text-xs text-slate-500 dark:text-slate-400">
-            {bodyPreview(row.original.bodyBase64)}
-          </span>
-        </span>
-      ),
+      cell: ({ row }) => <BodyCell message={row.original} />,
     },
   ]
 }

@@ -4,7 +4,8 @@
 // keyed by that URL (the server's first paint seeds it).
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { usePathname, useSearchParams } from 'next/navigation'
-import { useState, type FormEvent, type MouseEvent, type ReactNode } from 'react'
+import { CursorPageLinks, pushSearch } from '@/app/_components/cursor-page-links'
+import { useState, type FormEvent, type ReactNode } from 'react'
 import type { MessageQueryMode, MessageSearchResponse } from '@/lib/console/messages'
 import { EmptyState } from '@/app/_components/empty-state'
 import { PartialBanner } from '@/app/_components/partial-banner'
@@ -58,23 +59,6 @@ export interface MessagesViewProps {
 
 function modeOf(value: string | null): MessageQueryMode {
   return value === 'key' || value === 'time' ? value : 'id'
-}
-
-/** Pushes a new URL (Next keeps useSearchParams in step, so the query below refetches without a server render). */
-function pushSearch(pathname: string, params: URLSearchParams): void {
-  const text = params.toString()
-  window.history.pushState(null, '', text === '' ? pathname : `${pathname}?${text}`)
-}
-
-/** A plain click on a link that pushes instead of loading; modified clicks (new tab) keep the browser's way. */
-function pushOnPlainClick(
-  event: MouseEvent<HTMLAnchorElement>,
-  pathname: string,
-  params: URLSearchParams,
-): void {
-  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return
-  event.preventDefault()
-  pushSearch(pathname, params)
 }
 
 export function MessagesView({ cluster, initial, initialError }: MessagesViewProps) {
@@ -254,33 +238,15 @@ function TimePager(props: {
   first.delete('cursor')
   const next = new URLSearchParams(pinned)
   if (page.nextCursor) next.set('cursor', page.nextCursor)
-  const href = (params: URLSearchParams) => `${pathname}?${params.toString()}`
   return (
     <nav aria-label="Scan pages" className="flex items-center justify-end gap-2 text-sm">
-      {searchParams.get('cursor') && (
-        <a
-          className="control-button"
-          href={href(first)}
-          onClick={(e) => pushOnPlainClick(e, pathname, first)}
-          data-testid="messages-first-page"
-        >
-          ⇤ First page
-        </a>
-      )}
-      {page.nextCursor ? (
-        <a
-          className="control-button"
-          href={href(next)}
-          onClick={(e) => pushOnPlainClick(e, pathname, next)}
-          data-testid="messages-next-page"
-        >
-          Next page →
-        </a>
-      ) : (
-        <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="messages-range-end">
-          End of the range
-        </span>
-      )}
+      <CursorPageLinks
+        pathname={pathname}
+        first={first}
+        next={page.nextCursor ? next : undefined}
+        onLaterPage={searchParams.get('cursor') !== null}
+        testIdPrefix="messages"
+      />
     </nav>
   )
 }

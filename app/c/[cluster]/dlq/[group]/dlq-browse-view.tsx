@@ -3,22 +3,23 @@
 // (select all on the page), "Resend selected" / "Resend everything in this range" through the confirm dialog,
 // exports, and the progress panel of the resend job named by `?job=`. The page is read from the JSON route keyed
 // by the URL (the server's first paint seeds it); the first page refreshes itself, later pages on demand.
+import { BodyCell } from '@/app/c/[cluster]/messages/_lib/body-cell'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import type { ColumnDef } from '@tanstack/react-table'
 import Link from 'next/link'
 import { usePathname, useSearchParams } from 'next/navigation'
-import { useMemo, useState, type MouseEvent } from 'react'
+import { CursorPageLinks, pushSearch } from '@/app/_components/cursor-page-links'
+import { useMemo, useState } from 'react'
 import { Badge } from '@/app/_components/badge'
 import { groupPath, topicPath } from '@/app/_components/console-path'
 import { DataTable } from '@/app/_components/data-table'
 import { DetailHeader } from '@/app/_components/detail-header'
-import { formatBytes, formatInteger } from '@/app/_components/format'
+import { formatInteger } from '@/app/_components/format'
 import { PartialBanner } from '@/app/_components/partial-banner'
 import { Time, useTimeZone } from '@/app/_components/time-zone'
 import { fetchJson } from '@/app/_lib/fetch-json'
 import { useHydrated } from '@/app/_lib/use-hydrated'
 import { useAdminForm } from '@/app/c/[cluster]/_admin/admin-form'
-import { bodyPreview } from '@/app/c/[cluster]/messages/_lib/body-format'
 import type { DlqBrowseMessage } from '@/lib/console/dlq'
 import type { DlqBrowseResponse, DlqBrowseResult } from '@/lib/console/dlq'
 import type { DlqResendStarted } from '@/lib/dlq/resend-types'
@@ -39,19 +40,6 @@ export interface DlqBrowseViewProps {
   readonly initial: { readonly url: string; readonly data: DlqBrowseResponse | undefined }
   readonly initialError: string | undefined
   readonly rights: { readonly canResend: boolean; readonly reason: string | undefined }
-}
-
-/** Pushes a new URL (Next keeps useSearchParams in step, so the query refetches without a server render). */
-function pushSearch(pathname: string, params: URLSearchParams): void {
-  const text = params.toString()
-  window.history.pushState(null, '', text === '' ? pathname : `${pathname}?${text}`)
-}
-
-/** A plain click on a link pushes instead of loading; modified clicks (new tab) keep the browser's way. */
-function pushOnPlainClick(event: MouseEvent<HTMLAnchorElement>, pathname: string, params: URLSearchParams) {
-  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return
-  event.preventDefault()
-  pushSearch(pathname, params)
 }
 
 export function DlqBrowseView({ cluster, group, initial, initialError, rights }: DlqBrowseViewProps) {
@@ -412,16 +400,7 @@ function columnsFor(
     {
       id: 'body',
       header: 'Body',
-      cell: ({ row }) => (
-        <span className="flex flex-col">
-          <span className="text-xs tabular-nums whitespace-nowrap">
-            {formatBytes(row.original.bodySizeBytes)}
-          </span>
-          <span className="max-w-[18rem] truncate font-mono text-xs text-slate-500 dark:text-slate-400">
-            {bodyPreview(row.original.bodyBase64)}
-          </span>
-        </span>
-      ),
+      cell: ({ row }) => <BodyCell message={row.original} />,
     },
   ]
 }
@@ -439,7 +418,6 @@ function Pager({
   first.delete('cursor')
   const next = new URLSearchParams(searchParams.toString())
   if (result.nextCursor) next.set('cursor', result.nextCursor)
-  const href = (params: URLSearchParams) => `${pathname}?${params.toString()}`
   const setPageSize = (size: string) => {
     const params = new URLSearchParams(searchParams.toString())
     params.delete('cursor')
@@ -465,30 +443,13 @@ function Pager({
             ))}
         </select>
       </label>
-      {searchParams.get('cursor') && (
-        <a
-          className="control-button"
-          href={href(first)}
-          onClick={(e) => pushOnPlainClick(e, pathname, first)}
-          data-testid="dlq-first-page"
-        >
-          ⇤ First page
-        </a>
-      )}
-      {result.nextCursor ? (
-        <a
-          className="control-button"
-          href={href(next)}
-          onClick={(e) => pushOnPlainClick(e, pathname, next)}
-          data-testid="dlq-next-page"
-        >
-          Next page →
-        </a>
-      ) : (
-        <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="dlq-range-end">
-          End of the range
-        </span>
-      )}
+      <CursorPageLinks
+        pathname={pathname}
+        first={first}
+        next={result.nextCursor ? next : undefined}
+        onLaterPage={searchParams.get('cursor') !== null}
+        testIdPrefix="dlq"
+      />
     </nav>
   )
 }
