@@ -1,9 +1,9 @@
 // DLQ resend (issue 6's target: a resend of 10,000 DLQ messages completes with progress and produces exactly
 // 10,000 new messages; a resend repeated with the same key produces none). A standalone broker on a temp dir,
-// registered as a cluster in a migrated SQLite file; 10,000 messages are sent and dead-lettered over remoting as a
-// consumer's send-back does, then resent through lib/dlq's job service (runMutation + one runOnce record per
-// message) at the highest rate a request may ask for, polling progress as the page does.
-
+// registered as a cluster in a migrated SQLite file (WAL, as the server runs it); 10,000 messages are sent and
+// dead-lettered over remoting as a consumer's send-back does, then resent through lib/dlq's job service
+// (runMutation + one once-record per message, claimed and recorded a chunk at a time) at the highest rate a
+// request may ask for, polling progress as the page does.
 import path from 'node:path'
 import { result, type BenchResult } from './bench-kit'
 
@@ -67,7 +67,8 @@ export async function dlqResendBenchmarks(root: string, quick: boolean): Promise
         `new key skipped ${again.skipped}, ${createdAfterRepeats} more messages (${path.basename(f.dir)})`,
     )
     return [
-      result('dlq.resend.msgsPerSec', count / seconds, 'msg/s'),
+      // The ceiling is the rate the job asked for (the most a request may): the ratio is how close it got.
+      result('dlq.resend.msgsPerSec', count / seconds, 'msg/s', { ceiling: DLQ_RATE_PER_SEC_MAX }),
       result('dlq.resend.newMessages', created, 'messages', { target: count, targetKind: 'min' }),
       result('dlq.resend.repeatNewMessages', createdAfterRepeats, 'messages', {
         target: 0,
