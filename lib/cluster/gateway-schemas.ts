@@ -213,11 +213,17 @@ export const dlqBrowseQuerySchema = z.object({
   bodyBytesMax: bodyBytesMax.optional(),
 })
 
-export const dlqResendRequestSchema = z.object({
-  group: groupName,
-  msgIds: z.array(messageId).min(1).max(DLQ_RESEND_BATCH_MAX),
-  target: z.enum(['ORIGIN_TOPIC', 'RETRY_TOPIC']),
-})
+export const dlqResendRequestSchema = z
+  .object({
+    group: groupName,
+    msgIds: z.array(messageId).min(1).max(DLQ_RESEND_BATCH_MAX),
+    target: z.enum(['ORIGIN_TOPIC', 'RETRY_TOPIC']),
+    uniqKeys: z.array(messageId).max(DLQ_RESEND_BATCH_MAX).optional(),
+  })
+  .refine((r) => r.uniqKeys === undefined || r.uniqKeys.length === r.msgIds.length, {
+    message: 'one UNIQ_KEY per message id',
+    path: ['uniqKeys'],
+  })
 
 const explicitOffset = z.object({
   brokerName,

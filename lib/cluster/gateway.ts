@@ -516,6 +516,11 @@ export interface DlqResendRequest {
   /** Offset message ids of the DLQ copies. */
   readonly msgIds: readonly string[]
   readonly target: DlqResendTarget
+  /**
+   * The UNIQ_KEY each copy gets, aligned with `msgIds`; generated when absent. A caller that records the key before
+   * sending can later find the copy by it (query by UNIQ_KEY) and so tell whether a send it lost track of happened.
+   */
+  readonly uniqKeys?: readonly string[]
 }
 
 /**

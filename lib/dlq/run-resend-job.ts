@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto'
 import type { ClusterGateway, DlqResendResult } from '@/lib/cluster/gateway'
 import { PROPERTY_RESENT_FROM_DLQ_MSG_ID } from '@/lib/cluster/remote/dlq-properties'
 import { toAppError } from '@/lib/errors'
-import { runOnceMany, type RunOnceManyResult } from '@/lib/idempotency/run-once-many'
+import { newUniqKeyGenerator } from '@/lib/cluster/remote/uniq-key'
+import { runOnceMany, settleUnknownOnce, type RunOnceManyResult } from '@/lib/idempotency/run-once-many'
+import { findLostResends, isResendIntent, type ResendIntent } from './find-lost-resends'
 import type { DlqResendJob } from './resend-job'
 import { RateLimiter, type PacingClock } from './rate-limiter'
 import type { DlqResendItem, DlqResendSelection } from './resend-types'
@@ -44,6 +46,13 @@ class NotSent extends Error {
   }
 }
 
+const g = globalThis as unknown as { __mqdeckResendUniqKeys?: ReturnType<typeof newUniqKeyGenerator> }
+
+/** The UNIQ_KEYs resent copies get, chosen here so each claim can record its copy's key before the send. */
+function uniqKeys(): ReturnType<typeof newUniqKeyGenerator> {
+  return (g.__mqdeckResendUniqKeys ??= newUniqKeyGenerator())
+}
+
 /** The runOnce scope of every DLQ resend; the business key names the cluster, group and DLQ message. */
 export const DLQ_RESEND_SCOPE = 'dlq-resend'
 /** runOnce's business key limit. */
@@ -66,11 +75,17 @@ async function sendOne(
   gateway: ClusterGateway,
   limiter: RateLimiter,
   msgId: string,
+  intent: ResendIntent,
 ): Promise<ResentRecord> {
   const slotMs = await limiter.acquire(job.abort.signal)
   if (slotMs === undefined) throw new Cancelled()
   const { group, target } = job.init
-  const [result] = await gateway.resendDlqMessages({ group, msgIds: [msgId], target })
+  const [result] = await gateway.resendDlqMessages({
+    group,
+    msgIds: [msgId],
+    target,
+    uniqKeys: [intent.uniqKey],
+  })
   if (!result) throw new Error('the gateway returned no result')
   if (result.status !== 'SENT') throw new NotSent(result)
   return { newMsgId: result.newMsgId, topic: result.topic, atMs: slotMs }
@@ -91,8 +106,8 @@ function itemOf(
       reason: earlier
         ? `already resent at ${new Date(earlier.atMs).toISOString()}, new msgId ${earlier.newMsgId}`
         : once.outcomeUnknown
-          ? `outcome unknown: the server stopped while resending it, so it is not sent again; a copy, if sent, ` +
-            `carries the property ${PROPERTY_RESENT_FROM_DLQ_MSG_ID}=${msgId}`
+          ? `outcome unknown: the server stopped while resending it and its copy could not be looked up, so it ` +
+            `is not sent again; a copy, if sent, carries the property ${PROPERTY_RESENT_FROM_DLQ_MSG_ID}=${msgId}`
           : 'being resent by another batch right now',
       topic: earlier?.topic,
       newMsgId: earlier?.newMsgId,
@@ -107,8 +122,10 @@ function itemOf(
 }
 
 /**
- * Resends one chunk: claims its messages' records in one write, sends the claimed ones, records them in one
- * transaction, and only then counts them in the job (so "sent" always means "sent and recorded").
+ * Resends one chunk: claims its messages' records in one write (each with the UNIQ_KEY its copy will carry), sends
+ * the claimed ones, records them in one transaction, and only then counts them in the job (so "sent" always means
+ * "sent and recorded"). Messages a stopped server left unknown are looked up by that UNIQ_KEY first
+ * (`recover`): found ones are recorded as resent, missing ones go through a second pass and are sent now.
  */
 async function resendChunk(
   job: DlqResendJob,
@@ -116,16 +133,20 @@ async function resendChunk(
   limiter: RateLimiter,
   clock: PacingClock,
   msgIds: readonly string[],
+  recover = true,
 ): Promise<void> {
-  const { cluster, group } = job.init
+  const { cluster, group, target } = job.init
   const keyOf = new Map(msgIds.map((id) => [resendBusinessKey(cluster, group, id), id]))
+  const intents = new Map<string, ResendIntent>(
+    [...keyOf.keys()].map((key) => [key, { uniqKey: uniqKeys().next(), target }]),
+  )
   let results: Map<string, RunOnceManyResult<ResentRecord>>
   try {
     results = await runOnceMany<ResentRecord>(
       DLQ_RESEND_SCOPE,
       [...keyOf.keys()],
-      (key) => sendOne(job, gateway, limiter, keyOf.get(key)!),
-      { concurrency: SENDS_PER_CHUNK_IN_FLIGHT },
+      (key) => sendOne(job, gateway, limiter, keyOf.get(key)!, intents.get(key)!),
+      { concurrency: SENDS_PER_CHUNK_IN_FLIGHT, intents },
     )
   } catch (err) {
     // The records could not be claimed: nothing in this chunk was sent.
@@ -134,10 +155,68 @@ async function resendChunk(
       job.record({ msgId, status: 'FAILED', code: 'ERROR', reason, atMs: clock.nowMs() })
     return
   }
+  const lost = recover ? [...results].filter(([, once]) => lostIntent(once) !== undefined) : []
+  const resendNow = lost.length > 0 ? await recoverLost(job, gateway, keyOf, lost, results, clock) : []
   for (const [key, once] of results) {
     const item = itemOf(keyOf.get(key)!, once, clock.nowMs())
     if (item) job.record(item)
   }
+  if (resendNow.length > 0) await resendChunk(job, gateway, limiter, clock, resendNow, false)
+}
+
+/** The intent of a key a stopped server left unknown, if it recorded one. */
+function lostIntent(once: RunOnceManyResult<ResentRecord>): ResendIntent | undefined {
+  return once.status === 'EARLIER' && once.outcomeUnknown && isResendIntent(once.intent)
+    ? once.intent
+    : undefined
+}
+
+/**
+ * Looks up the copies of `lost` messages by their recorded UNIQ_KEY and records what it learns: a found copy
+ * becomes the message's record (and its result here, SKIPPED with where the copy is); a missing one is released
+ * and returned, to be sent now. Undecided ones (no answer) stay unknown. Removes the decided ones from `results`.
+ */
+async function recoverLost(
+  job: DlqResendJob,
+  gateway: ClusterGateway,
+  keyOf: ReadonlyMap<string, string>,
+  lost: readonly (readonly [string, RunOnceManyResult<ResentRecord>])[],
+  results: Map<string, RunOnceManyResult<ResentRecord>>,
+  clock: PacingClock,
+): Promise<string[]> {
+  const found = await findLostResends(
+    gateway,
+    job.init.group,
+    lost.map(([key, once]) => ({ msgId: keyOf.get(key)!, intent: lostIntent(once)! })),
+  )
+  const happened: { businessKey: string; value: ResentRecord }[] = []
+  const didNotHappen: string[] = []
+  for (const [key] of lost) {
+    const copy = found.get(keyOf.get(key)!)
+    if (copy) happened.push({ businessKey: key, value: copy })
+    else if (copy === null) didNotHappen.push(key)
+  }
+  try {
+    await settleUnknownOnce(DLQ_RESEND_SCOPE, happened, didNotHappen)
+  } catch (err) {
+    console.error('[mqdeck] could not record what became of DLQ resends a stopped server left unknown', err)
+    return []
+  }
+  for (const { businessKey, value } of happened) {
+    results.delete(businessKey)
+    job.record({
+      msgId: keyOf.get(businessKey)!,
+      status: 'SKIPPED',
+      reason:
+        `already resent at ${new Date(value.atMs).toISOString()} (found by its UNIQ_KEY after a restart), ` +
+        `new msgId ${value.newMsgId}`,
+      topic: value.topic,
+      newMsgId: value.newMsgId,
+      atMs: clock.nowMs(),
+    })
+  }
+  for (const key of didNotHappen) results.delete(key)
+  return didNotHappen.map((key) => keyOf.get(key)!)
 }
 
 /**

@@ -21,23 +21,26 @@ function timestamp(client: Db, at: Date): Date | string {
 }
 
 /**
- * Inserts a PENDING record for each key that has none, in one statement; returns the keys it inserted. A key
- * recorded already (by anyone, even concurrently) is left as it is and not returned.
+ * Inserts a PENDING record for each key that has none, in one statement, with its intent (JSON, kept in
+ * response_json until the value replaces it); returns the keys it inserted. A key recorded already (by anyone,
+ * even concurrently) is left as it is and not returned.
  */
 export async function claimOnceRecords(
   client: Db,
   action: string,
-  recordKeys: readonly string[],
+  claims: readonly { readonly recordKey: string; readonly intentJson: string | null }[],
   expiresAt: Date,
 ): Promise<Set<string>> {
-  if (recordKeys.length === 0) return new Set()
+  if (claims.length === 0) return new Set()
   const now = timestamp(client, new Date())
   const expires = timestamp(client, expiresAt)
-  const rows = recordKeys.map(
-    (key) => Sql.sql`(${key}, ${action}, ${requestHash(key)}, 'PENDING', ${now}, ${expires})`,
+  const rows = claims.map(
+    ({ recordKey, intentJson }) =>
+      Sql.sql`(${recordKey}, ${action}, ${requestHash(recordKey)}, 'PENDING', ${intentJson}, ${now}, ${expires})`,
   )
   const inserted = await client.$queryRaw<{ key: string }[]>`
-    INSERT INTO "idempotency_key" ("key", "action", "request_hash", "status", "created_at", "expires_at")
+    INSERT INTO "idempotency_key"
+      ("key", "action", "request_hash", "status", "response_json", "created_at", "expires_at")
     VALUES ${Sql.join(rows)}
     ON CONFLICT ("key") DO NOTHING
     RETURNING "key"`
@@ -55,23 +58,28 @@ export async function readOnceRecords(client: Db, recordKeys: readonly string[])
 
 /**
  * In one transaction: marks the records of `succeeded` SUCCEEDED with their value (JSON text, or null), and
- * deletes the records of `released` so they may run again.
+ * deletes the records of `released` so they may run again — only records still in status `from` (PENDING: the
+ * caller's own claims; UNKNOWN: what a stopped process left, once the caller found out what happened).
  */
 export async function settleOnceRecords(
   client: Db,
   succeeded: readonly { readonly recordKey: string; readonly responseJson: string | null }[],
   released: readonly string[],
+  from: 'PENDING' | 'UNKNOWN' = 'PENDING',
 ): Promise<void> {
+  // A literal, not a parameter: PostgreSQL compares the enum column with a typed-less literal only.
+  const status = from === 'PENDING' ? Sql.sql`'PENDING'` : Sql.sql`'UNKNOWN'`
   const statements = []
   if (succeeded.length > 0) {
     const cases = succeeded.map((s) => Sql.sql`WHEN ${s.recordKey} THEN ${s.responseJson}`)
     statements.push(client.$executeRaw`
       UPDATE "idempotency_key"
       SET "status" = 'SUCCEEDED', "response_json" = CASE "key" ${Sql.join(cases, ' ')} END
-      WHERE "key" IN (${Sql.join(succeeded.map((s) => s.recordKey))})`)
+      WHERE "key" IN (${Sql.join(succeeded.map((s) => s.recordKey))}) AND "status" = ${status}`)
   }
   if (released.length > 0) {
-    statements.push(client.$executeRaw`DELETE FROM "idempotency_key" WHERE "key" IN (${Sql.join(released)})`)
+    statements.push(client.$executeRaw`
+      DELETE FROM "idempotency_key" WHERE "key" IN (${Sql.join(released)}) AND "status" = ${status}`)
   }
   if (statements.length > 0) await client.$transaction(statements)
 }

@@ -16,15 +16,27 @@ export type RunOnceManyResult<T> =
   | { readonly status: 'RAN'; readonly value: T }
   /**
    * Not run: the key ran before (value stored) or is running elsewhere (value undefined). `outcomeUnknown`: a
-   * process stopped while running it (its record is UNKNOWN since the next start), so it may or may not have run.
+   * process stopped while running it (its record is UNKNOWN since the next start), so it may or may not have run;
+   * `intent` is what that run recorded it was about to do (see options.intents), to find out which — then
+   * settleUnknownOnce records the answer.
    */
-  | { readonly status: 'EARLIER'; readonly value: T | undefined; readonly outcomeUnknown: boolean }
+  | {
+      readonly status: 'EARLIER'
+      readonly value: T | undefined
+      readonly outcomeUnknown: boolean
+      readonly intent?: unknown
+    }
   /** The handler threw: the key was released, so a later call may run it. */
   | { readonly status: 'THREW'; readonly error: unknown }
 
 export interface RunOnceManyOptions extends RunOnceOptions {
   /** Handlers in flight at once (default 16). */
   readonly concurrency?: number
+  /**
+   * Per business key, what its handler is about to do (JSON), recorded with the claim: if the process dies before
+   * the value is recorded, a later caller reads it back (EARLIER.intent) to check whether it happened.
+   */
+  readonly intents?: ReadonlyMap<string, unknown>
 }
 
 const CONCURRENCY_DEFAULT = 16
@@ -47,7 +59,7 @@ export async function runOnceMany<T>(
   if (recordKeys.size === 0) return results
 
   const expiresAt = new Date(Date.now() + (options.retainMs ?? RUN_ONCE_RETAIN_MS_DEFAULT))
-  const claimed = await claim<T>(client, scope, recordKeys, results, expiresAt)
+  const claimed = await claim<T>(client, scope, recordKeys, results, expiresAt, options.intents)
 
   const succeeded: { recordKey: string; responseJson: string | null }[] = []
   const released: string[] = []
@@ -92,9 +104,14 @@ async function claim<T>(
   recordKeys: ReadonlyMap<string, string>,
   results: Map<string, RunOnceManyResult<T>>,
   expiresAt: Date,
+  intents: ReadonlyMap<string, unknown> | undefined,
 ): Promise<string[]> {
   try {
-    const inserted = await claimOnceRecords(client, `once:${scope}`, [...recordKeys.values()], expiresAt)
+    const claims = [...recordKeys].map(([businessKey, recordKey]) => {
+      const intent = intents?.get(businessKey)
+      return { recordKey, intentJson: intent === undefined ? null : JSON.stringify(intent) }
+    })
+    const inserted = await claimOnceRecords(client, `once:${scope}`, claims, expiresAt)
     const owned: string[] = []
     const others: string[] = []
     for (const [businessKey, recordKey] of recordKeys)
@@ -111,14 +128,45 @@ async function claim<T>(
       for (const businessKey of others) {
         const record = recorded.get(recordKeys.get(businessKey)!)
         // No record left: it was released or purged between the insert and this read; it was not run here.
+        const outcomeUnknown = record?.status === OperationResult.UNKNOWN
         results.set(businessKey, {
           status: 'EARLIER',
           value: record ? parseStoredValue<T>(record) : undefined,
-          outcomeUnknown: record?.status === OperationResult.UNKNOWN,
+          outcomeUnknown,
+          ...(outcomeUnknown && record.responseJson !== null
+            ? { intent: JSON.parse(record.responseJson) }
+            : {}),
         })
       }
     }
     return owned
+  } catch (err) {
+    throw toAppError(err)
+  }
+}
+
+/**
+ * Records what became of keys whose run a stopped process left UNKNOWN, once the caller found out from their
+ * intent: `happened` keys become SUCCEEDED with the value (later calls answer EARLIER with it); `didNotHappen`
+ * keys are released, so the next runOnceMany runs them. Only UNKNOWN records change (one transaction).
+ */
+export async function settleUnknownOnce<T>(
+  scope: string,
+  happened: readonly { readonly businessKey: string; readonly value: T }[],
+  didNotHappen: readonly string[],
+  options: { readonly db?: Db } = {},
+): Promise<void> {
+  const client = options.db ?? defaultDb()
+  try {
+    await settleOnceRecords(
+      client,
+      happened.map(({ businessKey, value }) => ({
+        recordKey: onceRecordKey(scope, businessKey),
+        responseJson: value === undefined ? null : JSON.stringify(value),
+      })),
+      didNotHappen.map((businessKey) => onceRecordKey(scope, businessKey)),
+      'UNKNOWN',
+    )
   } catch (err) {
     throw toAppError(err)
   }

@@ -100,6 +100,7 @@ async function resendOne(
   ctx: RemoteContext,
   request: DlqResendRequest,
   msgId: string,
+  uniqKey: string | undefined,
 ): Promise<DlqResendResult> {
   const located = await viewByOffsetMsgId(ctx, msgId)
   if (!located) return { msgId, status: 'NOT_FOUND', reason: 'no message with this offset id' }
@@ -128,7 +129,7 @@ async function resendOne(
     target = route && pickWritableQueue(route, ctx.queueCursor, located.brokerName)
     if (!target) return { msgId, status: 'FAILED', reason: `topic ${topic} has no writable queue` }
   }
-  const newUniqKey = ctx.uniqKeys.next()
+  const newUniqKey = uniqKey?.toUpperCase() ?? ctx.uniqKeys.next()
   const sent = await publishTo(ctx, target, {
     topic,
     body: dead.record.body,
@@ -164,7 +165,7 @@ export async function resendDlqMessages(
       const i = next++
       const msgId = request.msgIds[i]!.toUpperCase()
       try {
-        results[i] = await resendOne(ctx, request, msgId)
+        results[i] = await resendOne(ctx, request, msgId, request.uniqKeys?.[i])
       } catch (err) {
         if (!isRemoteClusterError(err)) throw err
         results[i] = { msgId, status: 'FAILED', reason: err.message }

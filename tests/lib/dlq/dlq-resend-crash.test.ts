@@ -1,7 +1,8 @@
 // A DLQ resend killed mid-job (SIGKILL of the process running it, as a crashed console) and retried after a
-// restart: no DLQ message is ever resent twice. The next start marks the job's audit row UNKNOWN; a new batch
-// over the same messages sends those the dead job never claimed, skips those it recorded, and names the few it
-// had claimed but not recorded (at most two chunks) as of unknown outcome instead of risking a second copy.
+// restart: every DLQ message ends with exactly one copy. The next start marks the job's audit row UNKNOWN; a new
+// batch over the same messages skips those the dead job recorded, looks up the few it had claimed but not
+// recorded (at most two chunks) by the UNIQ_KEY each claim recorded — skipping the ones it finds, sending the
+// others — and sends those the dead job never claimed.
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -71,7 +72,7 @@ function runChildUntilKilled(requestFile: string): Promise<{ reportedSent: numbe
 }
 
 describe('DLQ resend across a SIGKILL', () => {
-  it('never resends a message twice; the retry sends the rest and names the unknown ones', async () => {
+  it('leaves exactly one copy of every message: the retry skips what was sent, finds the unrecorded, sends the rest', async () => {
     const { topic, group, dlqMsgIds } = await f.deadLetters(COUNT, 'crash')
     const before = await f.messageCount(topic)
     const requestFile = path.join(f.dir, 'resend-request.json')
@@ -109,21 +110,21 @@ describe('DLQ resend across a SIGKILL', () => {
     const view = await read.waitForDlqResendJob(f.cluster, retry.jobId)
     expect(view).toMatchObject({ status: 'DONE', total: COUNT, failed: 0 })
     const skipped = allResults(retry.jobId, 'SKIPPED')
-    const unknown = skipped.filter((r) => r.reason?.startsWith('outcome unknown'))
-    const recorded = skipped.filter((r) => r.reason?.startsWith('already resent'))
-    expect(unknown.length + recorded.length).toBe(view.skipped)
-    expect(unknown.length).toBeLessThanOrEqual(CLAIMED_UNRECORDED_MAX)
-    // Every message sent before the kill is either recorded or unknown — none is sent again.
-    expect(recorded.length).toBeLessThanOrEqual(sentBeforeKill)
-    expect(recorded.length + unknown.length).toBeGreaterThanOrEqual(sentBeforeKill)
-    const after = (await f.messageCount(topic)) - before
-    expect(after).toBe(sentBeforeKill + view.sent)
-    expect(after).toBeLessThanOrEqual(COUNT)
-    // Sent + recorded + unknown cover the selection, and the copies in the topic name distinct DLQ messages.
-    expect(view.sent + recorded.length + unknown.length).toBe(COUNT)
+    // Sent before the kill and recorded, or sent but not yet recorded — then found by its UNIQ_KEY.
+    const recorded = skipped.filter((r) => /^already resent at \S+, new msgId/.test(r.reason ?? ''))
+    const found = skipped.filter((r) => r.reason?.includes('found by its UNIQ_KEY after a restart'))
+    expect(recorded.length + found.length).toBe(view.skipped)
+    expect(found.length).toBeLessThanOrEqual(CLAIMED_UNRECORDED_MAX)
+    // Exactly the messages sent before the kill are skipped; the claimed-but-unsent ones are sent now.
+    expect(view.skipped).toBe(sentBeforeKill)
+    expect(view.sent).toBe(COUNT - sentBeforeKill)
+    // Exactly one copy of every DLQ message in the topic.
+    expect((await f.messageCount(topic)) - before).toBe(COUNT)
     const origins = await resentOrigins(topic)
-    expect(origins.length).toBe(after)
-    expect(new Set(origins).size).toBe(after)
+    expect(origins.length).toBe(COUNT)
+    expect(new Set(origins)).toEqual(new Set(dlqMsgIds))
+    // The found ones point at their copies.
+    for (const item of found) expect(item.newMsgId).toMatch(/^[0-9A-F]{32}$/)
   }, 120_000)
 })
 

@@ -299,4 +299,69 @@ describe('startDlqResend', () => {
       }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
+
+  it('after a restart, looks up by UNIQ_KEY what a stopped server left unknown: found is skipped, missing is sent', async () => {
+    const { topic, group, dlqMsgIds } = await f.deadLetters(3, 'lost')
+    const [sentId, unsentId, blindId] = dlqMsgIds as [string, string, string]
+    const { onceRecordKey } = await import('@/lib/idempotency/run-once')
+    const { DLQ_RESEND_SCOPE, resendBusinessKey } = await import('@/lib/dlq/run-resend-job')
+    const before = await f.messageCount(topic)
+    // What a server killed mid-chunk leaves once the next start reviewed it: UNKNOWN claims with their intents.
+    // The first one's copy did go out (sent here with the recorded UNIQ_KEY); the second's did not; the third
+    // is an older claim without an intent, which nothing can check.
+    const sentKey = '7F00000100002A9F0000000000000001'
+    const [copy] = await f.gateway.resendDlqMessages({
+      group,
+      msgIds: [sentId],
+      target: 'ORIGIN_TOPIC',
+      uniqKeys: [sentKey],
+    })
+    expect(copy).toMatchObject({ status: 'SENT', newUniqKey: sentKey })
+    const unknown = (msgId: string, intent: object | null) => ({
+      key: onceRecordKey(DLQ_RESEND_SCOPE, resendBusinessKey(f.cluster, group, msgId)),
+      action: `once:${DLQ_RESEND_SCOPE}`,
+      requestHash: 'h',
+      status: 'UNKNOWN' as const,
+      responseJson: intent === null ? null : JSON.stringify(intent),
+      expiresAt: new Date(Date.now() + 60_000),
+    })
+    await dbModule.db().idempotencyKey.createMany({
+      data: [
+        unknown(sentId, { uniqKey: sentKey, target: 'ORIGIN_TOPIC' }),
+        unknown(unsentId, { uniqKey: '7F00000100002A9F0000000000000002', target: 'ORIGIN_TOPIC' }),
+        unknown(blindId, null),
+      ],
+    })
+    expect(await f.messageCount(topic)).toBe(before + 1)
+
+    const { view, results } = await resendAndWait({
+      cluster: f.cluster,
+      group,
+      selection: { msgIds: dlqMsgIds },
+      target: 'ORIGIN_TOPIC',
+      idempotencyKey: newKey(),
+    })
+    expect(view).toMatchObject({ status: 'DONE', total: 3, sent: 1, skipped: 2, failed: 0 })
+    const byId = new Map(results.items.map((r) => [r.msgId, r]))
+    expect(byId.get(sentId)).toMatchObject({
+      status: 'SKIPPED',
+      newMsgId: copy!.status === 'SENT' && copy!.newMsgId,
+    })
+    expect(byId.get(sentId)!.reason).toContain('found by its UNIQ_KEY after a restart')
+    expect(byId.get(unsentId)).toMatchObject({ status: 'SENT', topic })
+    expect(byId.get(blindId)).toMatchObject({ status: 'SKIPPED' })
+    expect(byId.get(blindId)!.reason).toMatch(/^outcome unknown/)
+    expect(await f.messageCount(topic)).toBe(before + 2)
+    // What was learnt is recorded: another batch skips both as resent, and still cannot tell the third.
+    const again = await resendAndWait({
+      cluster: f.cluster,
+      group,
+      selection: { msgIds: dlqMsgIds },
+      target: 'ORIGIN_TOPIC',
+      idempotencyKey: newKey(),
+    })
+    expect(again.view).toMatchObject({ sent: 0, skipped: 3 })
+    expect(again.results.items.filter((r) => r.reason?.startsWith('already resent at')).length).toBe(2)
+    expect(await f.messageCount(topic)).toBe(before + 2)
+  })
 })

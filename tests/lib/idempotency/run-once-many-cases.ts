@@ -5,7 +5,7 @@ import { expect, it } from 'vitest'
 import type { Db } from '@/lib/db'
 import { purgeExpiredIdempotencyKeys } from '@/lib/idempotency/purge-expired'
 import { runOnce } from '@/lib/idempotency/run-once'
-import { runOnceMany, type RunOnceManyResult } from '@/lib/idempotency/run-once-many'
+import { runOnceMany, settleUnknownOnce, type RunOnceManyResult } from '@/lib/idempotency/run-once-many'
 
 let seq = 0
 /** Business keys no other case (or run) uses. */
@@ -100,6 +100,60 @@ export function runOnceManyCases(client: () => Db): void {
     })
     expect(results.get(lost)).toEqual({ status: 'EARLIER', value: undefined, outcomeUnknown: true })
     expect(ran).toEqual([fresh])
+  })
+
+  it('keeps each claim’s intent, hands it back when the run was lost, and records what became of it', async () => {
+    const [sent, unsent, mine] = freshKeys(3) as [string, string, string]
+    // A process claims two keys with their intents and dies mid-handler (the handler never returns here).
+    let releaseHandlers!: () => void
+    const stuck = new Promise<void>((resolve) => (releaseHandlers = resolve))
+    const dying = runOnceMany('lost', [sent, unsent], () => stuck.then(() => 'late'), {
+      db: client(),
+      intents: new Map([
+        [sent, { uniqKey: 'U-1' }],
+        [unsent, { uniqKey: 'U-2' }],
+      ]),
+    })
+    await expect
+      .poll(() => client().idempotencyKey.count({ where: { action: 'once:lost', status: 'PENDING' } }))
+      .toBe(2)
+    // The next start's review (markStalePendingUnknown does this for every PENDING row).
+    await client().idempotencyKey.updateMany({
+      where: { key: { in: [`lost:${sent}`, `lost:${unsent}`] } },
+      data: { status: 'UNKNOWN' },
+    })
+
+    const ran: string[] = []
+    const later = await runOnceMany('lost', [sent, unsent, mine], (k) => Promise.resolve(void ran.push(k)), {
+      db: client(),
+    })
+    expect(ran).toEqual([mine])
+    expect(later.get(sent)).toEqual({
+      status: 'EARLIER',
+      value: undefined,
+      outcomeUnknown: true,
+      intent: { uniqKey: 'U-1' },
+    })
+    expect(later.get(unsent)).toMatchObject({ outcomeUnknown: true, intent: { uniqKey: 'U-2' } })
+
+    // The caller found U-1's effect and not U-2's: one is recorded as done, the other released; `mine` (not
+    // UNKNOWN) is left alone even if named.
+    await settleUnknownOnce('lost', [{ businessKey: sent, value: { found: 'U-1' } }], [unsent, mine], {
+      db: client(),
+    })
+    const after = await runOnceMany('lost', [sent, unsent, mine], () => Promise.resolve({ found: 'now' }), {
+      db: client(),
+    })
+    expect(after.get(sent)).toEqual({ status: 'EARLIER', value: { found: 'U-1' }, outcomeUnknown: false })
+    expect(after.get(unsent)).toEqual({ status: 'RAN', value: { found: 'now' } })
+    expect(after.get(mine)).toMatchObject({ status: 'EARLIER', outcomeUnknown: false })
+
+    // The dying run's late settle changes nothing: its records are no longer PENDING.
+    releaseHandlers()
+    await dying
+    expect(await client().idempotencyKey.findUniqueOrThrow({ where: { key: `lost:${sent}` } })).toMatchObject(
+      { status: 'SUCCEEDED', responseJson: '{"found":"U-1"}' },
+    )
   })
 
   it('gives every key one owner when batches race over the same keys', async () => {
