@@ -19,7 +19,7 @@ import {
 } from './list-query'
 import { LIST_BODY_BYTES, parsePropertyFilter } from './messages'
 import { cachedSnapshot } from './snapshot-cache'
-import { filterText, instant, optionalText } from './url-param-schemas'
+import { filterText, instant, optionalText, setFilterParams } from './url-param-schemas'
 
 /** listDlqs costs one topic list plus one stats call per DLQ topic: shared by every viewer for a few seconds. */
 export const DLQ_GROUPS_TTL_MS = 5_000
@@ -177,13 +177,7 @@ export function dlqBrowseSearchParams(query: DlqBrowseParams): URLSearchParams {
   }
   set('begin', query.beginMs)
   set('end', query.endMs)
-  set('fTag', query.filter.tag)
-  set('fKey', query.filter.key)
-  if (query.filter.property) {
-    const { name, value } = query.filter.property
-    set('fProp', value === undefined ? name : `${name}=${value}`)
-  }
-  set('fBody', query.filter.bodyContains)
+  setFilterParams(set, query.filter)
   if (query.pageSize !== DLQ_PAGE_SIZE_DEFAULT) set('pageSize', query.pageSize)
   set('cursor', query.cursor)
   return out

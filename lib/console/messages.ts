@@ -14,7 +14,7 @@ import type {
 import { MESSAGE_BODY_BYTES_MAX, SCAN_MAX_DEFAULT, messageId, topicName } from '@/lib/cluster/gateway-schemas'
 import { AppError, toAppError } from '@/lib/errors'
 import { firstParams, type SearchParamsInput } from './list-query'
-import { boundedInt, filterText, instant, optionalText } from './url-param-schemas'
+import { boundedInt, filterText, instant, optionalText, setFilterParams } from './url-param-schemas'
 
 export const MESSAGE_QUERY_MODES = ['id', 'key', 'time'] as const
 export type MessageQueryMode = (typeof MESSAGE_QUERY_MODES)[number]
@@ -243,13 +243,7 @@ export function messageQueryParams(query: MessageQuery): URLSearchParams {
     case 'time':
       set('begin', query.beginMs)
       set('end', query.endMs)
-      set('fTag', query.filter.tag)
-      set('fKey', query.filter.key)
-      if (query.filter.property) {
-        const { name, value } = query.filter.property
-        set('fProp', value === undefined ? name : `${name}=${value}`)
-      }
-      set('fBody', query.filter.bodyContains)
+      setFilterParams(set, query.filter)
       if (query.pageSize !== TIME_PAGE_SIZE_DEFAULT) set('pageSize', query.pageSize)
       if (query.scanMax !== TIME_SCAN_MAX_DEFAULT) set('scanMax', query.scanMax)
       set('cursor', query.cursor)

@@ -2,6 +2,7 @@
 // times must say their zone, filters are bounded text. Field errors come back named after the URL params.
 import 'server-only'
 import { z } from 'zod'
+import type { MessageFilter } from '@/lib/cluster/gateway'
 
 /** An empty or whitespace-only param counts as absent (forms submit empty fields). */
 export const optionalText = (schema: z.ZodType<string>) =>
@@ -39,3 +40,17 @@ export const filterText = (label: string) =>
       .max(1024, `${label} is longer than 1024 characters`)
       .refine((v) => !/[\u0000\u0001\u0002]/.test(v), `${label} contains a control character`),
   )
+
+/** Writes a message filter as the URL params both scans read it from: fTag, fKey, fProp (name or name=value), fBody. */
+export function setFilterParams(
+  set: (name: string, value: string | undefined) => void,
+  filter: MessageFilter,
+): void {
+  set('fTag', filter.tag)
+  set('fKey', filter.key)
+  if (filter.property) {
+    const { name, value } = filter.property
+    set('fProp', value === undefined ? name : `${name}=${value}`)
+  }
+  set('fBody', filter.bodyContains)
+}
