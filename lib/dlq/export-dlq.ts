@@ -6,10 +6,11 @@ import 'server-only'
 import { z } from 'zod'
 import { dlqTopicOf } from '@/broker-engine/index'
 import type { ClusterGateway, MessageView } from '@/lib/cluster/gateway'
-import { groupName, messageFilterSchema, messageId, PAGE_SIZE_MAX } from '@/lib/cluster/gateway-schemas'
+import { groupName, messageFilterSchema, messageId } from '@/lib/cluster/gateway-schemas'
 import { toCsv } from '@/lib/console/csv'
-import { AppError, toAppError } from '@/lib/errors'
+import { toAppError } from '@/lib/errors'
 import { DLQ_EXPORT_IDS_MAX } from './dlq-schemas'
+import { dlqRangePages } from './dlq-range-pages'
 import { normalizeMsgIds } from './resolve-selection'
 
 export const DLQ_EXPORT_MESSAGES_MAX = 10_000
@@ -80,28 +81,14 @@ async function collect(
     return { rows: found.filter((r): r is Row => r !== undefined), truncated: false }
   }
   const rows: Row[] = []
-  let cursor: string | undefined
-  do {
-    const page = await gateway.browseDlq({
-      group,
-      beginMs: selection.beginMs,
-      endMs: selection.endMs,
-      filter: selection.filter,
-      pageSize: PAGE_SIZE_MAX,
-      cursor,
-      bodyBytesMax: DLQ_EXPORT_BODY_BYTES_MAX,
-    })
-    if (page.partial)
-      throw new AppError(
-        'SERVICE_UNAVAILABLE',
-        `the DLQ could not be read completely (${page.failures.map((f) => f.broker).join(', ')} did not answer)`,
-      )
-    for (const m of page.data.messages) {
+  for await (const messages of dlqRangePages(gateway, group, selection, {
+    bodyBytesMax: DLQ_EXPORT_BODY_BYTES_MAX,
+  })) {
+    for (const m of messages) {
       if (rows.length === DLQ_EXPORT_MESSAGES_MAX) return { rows, truncated: true }
       rows.push({ message: m, originTopic: m.originTopic, originMsgId: m.originMsgId })
     }
-    cursor = page.data.nextCursor
-  } while (cursor !== undefined)
+  }
   return { rows, truncated: false }
 }
 

@@ -2,8 +2,8 @@
 // paged through browseDlq with its cursor, bounded so one job never holds more than DLQ_RESEND_JOB_MAX messages.
 import 'server-only'
 import type { ClusterGateway } from '@/lib/cluster/gateway'
-import { PAGE_SIZE_MAX } from '@/lib/cluster/gateway-schemas'
 import { AppError } from '@/lib/errors'
+import { dlqRangePages } from './dlq-range-pages'
 import type { DlqResendSelection } from './resend-types'
 
 /** Messages one job resends at most; a bigger range must be narrowed (or split) first. */
@@ -32,24 +32,12 @@ export async function resolveSelection(
     return ids
   }
   const seen = new Set<string>()
-  let cursor: string | undefined
-  do {
+  for await (const messages of dlqRangePages(gateway, group, selection, {
+    bodyBytesMax: 0,
+    consequence: 'nothing was resent',
+  })) {
     if (cancelled()) break
-    const page = await gateway.browseDlq({
-      group,
-      beginMs: selection.beginMs,
-      endMs: selection.endMs,
-      filter: selection.filter,
-      pageSize: PAGE_SIZE_MAX,
-      cursor,
-      bodyBytesMax: 0,
-    })
-    if (page.partial)
-      throw new AppError(
-        'SERVICE_UNAVAILABLE',
-        `the DLQ could not be read completely (${page.failures.map((f) => `${f.broker}: ${f.reason}`).join('; ')}); nothing was resent`,
-      )
-    const fresh = page.data.messages.map((m) => m.msgId.toUpperCase()).filter((id) => !seen.has(id))
+    const fresh = messages.map((m) => m.msgId.toUpperCase()).filter((id) => !seen.has(id))
     for (const id of fresh) seen.add(id)
     if (seen.size > DLQ_RESEND_JOB_MAX)
       throw new AppError(
@@ -57,7 +45,6 @@ export async function resolveSelection(
         `the range holds more than ${DLQ_RESEND_JOB_MAX.toLocaleString('en-US')} dead messages; narrow it and resend in parts`,
       )
     onPage(fresh)
-    cursor = page.data.nextCursor
-  } while (cursor !== undefined)
+  }
   return [...seen]
 }

@@ -3,7 +3,6 @@
 // (db-cases.ts), and lib's own database code runs on it through the db() singleton.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { markStalePendingUnknown } from '@/lib/audit/mark-stale-pending-unknown'
-import { runAudited } from '@/lib/audit/run-audited'
 import { createPrismaClient, databaseProvider, db, type Db } from '@/lib/db'
 import { runPrismaCli } from '../helpers/migrate'
 import { migrateFreshPostgres, startPostgres, type PostgresServer } from '../helpers/postgres'
@@ -50,28 +49,6 @@ describe('runOnceMany on PostgreSQL (its hand-written SQL)', () => {
 })
 
 describe('lib database code on PostgreSQL', () => {
-  const audit = {
-    actor: 'test',
-    action: 'topic.create',
-    targetType: 'topic',
-    targetId: 'PG1',
-    request: { topic: 'PG1' },
-  }
-
-  it('runs an operation audited: PENDING first, then SUCCEEDED', async () => {
-    const seen: string[] = []
-    const value = await runAudited(audit, async () => {
-      const row = await client.auditLog.findFirstOrThrow({ orderBy: { id: 'desc' } })
-      seen.push(row.result)
-      return 'done'
-    })
-    expect(value).toBe('done')
-    expect(seen).toEqual(['PENDING'])
-    const row = await client.auditLog.findFirstOrThrow({ orderBy: { id: 'desc' } })
-    expect(row).toMatchObject({ result: 'SUCCEEDED', targetId: 'PG1' })
-    expect(row.durationMs).toBeGreaterThanOrEqual(0)
-  })
-
   it('marks stale PENDING rows UNKNOWN', async () => {
     await client.auditLog.updateMany({ data: { result: 'SUCCEEDED' } })
     await client.auditLog.create({ data: { actor: 't', action: 'a', targetType: 't', requestJson: '{}' } })

@@ -1,5 +1,5 @@
-// The embedded engine singleton with the real store, plus the two store operations on top of it:
-// idempotent start, live figures, an audited test message, and a shutdown that leaves later puts refused.
+// The embedded engine singleton with the real store: idempotent start, remoting, live figures, a test message
+// sent as the console sends one (runMutation over the embedded gateway), and a shutdown that leaves sends refused.
 // This file owns its store directory and database (each test file runs in its own process).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,8 +20,13 @@ import {
   stopEmbeddedEngine,
 } from '@/lib/engine/embedded-engine'
 import { getStoreStats } from '@/lib/store/get-store-stats'
-import { sendTestMessage } from '@/lib/store/send-test-message'
+import { EMBEDDED_CLUSTER_ID } from '@/lib/cluster/registry'
+import { consoleContext } from '@/lib/console/console-context'
+import { sendTestMessage } from '@/lib/console/send-message'
+import type { Actor } from '@/lib/auth/session'
 import { migrateFreshDatabase } from '../../helpers/migrate'
+
+const OPERATOR: Actor = { userId: 1, username: 'olga', role: 'operator' }
 
 describe('embedded engine', () => {
   let dir: string
@@ -76,54 +81,56 @@ describe('embedded engine', () => {
     expect(stats.commitLogMaxOffset).toBe(0)
   })
 
-  it('sends test messages round-robin over queues 0..3, audited', async () => {
-    const first = await sendTestMessage({ topic: 'EngineTopic', tag: 'TagA', keys: 'k1 k2', body: 'hello' })
-    expect(first).toMatchObject({
+  it('takes a test message sent the way the console sends one (runMutation over the embedded gateway)', async () => {
+    const ctx = await consoleContext(EMBEDDED_CLUSTER_ID)
+    await ctx.gateway.createOrUpdateTopic({
       topic: 'EngineTopic',
-      queueId: 0,
-      status: 'SEND_OK',
-      commitLogOffset: 0,
-      queueOffset: 0,
+      readQueueNums: 4,
+      writeQueueNums: 4,
+      perm: 6,
     })
-    expect(first.msgId).toMatch(/^[0-9A-F]{32}$/)
-    const store = await getMessageStore()
-    expect(first.msgId).toBe(store.offsetMsgIdOf(0))
-
-    const second = await sendTestMessage({ topic: 'EngineTopic', body: 'again' })
-    expect(second.queueId).toBe(1)
-    expect(second.commitLogOffset).toBe(first.wroteBytes)
-
-    const stats = await getStoreStats()
-    expect(stats.putMessageCount).toBe(2)
-    expect(stats.commitLogMaxOffset).toBe(first.wroteBytes + second.wroteBytes)
-
-    const rows = await client.auditLog.findMany({ orderBy: { id: 'asc' } })
-    expect(rows.map((r) => r.result)).toEqual(['SUCCEEDED', 'SUCCEEDED'])
-    expect(JSON.parse(rows[0]?.requestJson ?? '{}')).toEqual({
+    const sent = await sendTestMessage(OPERATOR, ctx, {
+      idempotencyKey: 'engine-send-0001',
       topic: 'EngineTopic',
-      queueId: 0,
       tag: 'TagA',
-      keys: 'k1 k2',
-      bodySizeBytes: 5,
+      keys: ['k1', 'k2'],
+      body: 'hello',
     })
+    expect(sent.replayed).toBe(false)
+    expect(sent.outcome).toMatchObject({ topic: 'EngineTopic', status: 'SEND_OK' })
+    const store = await getMessageStore()
+    const found = await ctx.gateway.viewMessage({ msgId: sent.outcome.msgId })
+    expect(found.data[0]).toMatchObject({ topic: 'EngineTopic', tags: 'TagA', keys: ['k1', 'k2'] })
+    expect(store.offsetMsgIdOf(found.data[0]!.commitLogOffset)).toBe(sent.outcome.msgId)
+    const stats = await getStoreStats()
+    expect(stats.putMessageCount).toBeGreaterThanOrEqual(1)
+
+    const rows = await client.auditLog.findMany({ where: { action: 'message.send' }, orderBy: { id: 'asc' } })
+    expect(rows.map((r) => [r.result, r.actor, r.targetId])).toEqual([['SUCCEEDED', 'olga', 'EngineTopic']])
   })
 
   it('rejects invalid input before touching the store or the audit log', async () => {
-    await expect(sendTestMessage({ topic: 'bad topic', body: 'x' })).rejects.toMatchObject({
-      name: 'ZodError',
-    })
-    expect(await client.auditLog.count()).toBe(2)
+    const ctx = await consoleContext(EMBEDDED_CLUSTER_ID)
+    const before = await client.auditLog.count()
+    await expect(
+      sendTestMessage(OPERATOR, ctx, { idempotencyKey: 'engine-send-0002', topic: 'bad topic', body: 'x' }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    expect(await client.auditLog.count()).toBe(before)
   })
 
   it('after shutdown, a send fails as SERVICE_UNAVAILABLE and is audited FAILED', async () => {
+    const ctx = await consoleContext(EMBEDDED_CLUSTER_ID)
     await stopEmbeddedEngine()
     await stopEmbeddedEngine()
-    await expect(sendTestMessage({ topic: 'EngineTopic', body: 'late' })).rejects.toMatchObject({
-      name: 'AppError',
-      code: 'SERVICE_UNAVAILABLE',
-    })
+    await expect(
+      sendTestMessage(OPERATOR, ctx, {
+        idempotencyKey: 'engine-send-0003',
+        topic: 'EngineTopic',
+        body: 'late',
+      }),
+    ).rejects.toMatchObject({ name: 'AppError', code: 'SERVICE_UNAVAILABLE' })
     const last = await client.auditLog.findFirstOrThrow({ orderBy: { id: 'desc' } })
-    expect(last).toMatchObject({ result: 'FAILED', errorCode: 'SERVICE_UNAVAILABLE' })
+    expect(last).toMatchObject({ action: 'message.send', result: 'FAILED', errorCode: 'SERVICE_UNAVAILABLE' })
     expect(last.durationMs).toBeGreaterThanOrEqual(0)
   })
 })
