@@ -19,7 +19,7 @@ import {
 } from './list-query'
 import { LIST_BODY_BYTES, parsePropertyFilter } from './messages'
 import { cachedSnapshot } from './snapshot-cache'
-import { filterText, instant, optionalText, setFilterParams } from './url-param-schemas'
+import { boundedInt, cursorParam, filterParamsShape, instant, setFilterParams } from './url-param-schemas'
 
 /** listDlqs costs one topic list plus one stats call per DLQ topic: shared by every viewer for a few seconds. */
 export const DLQ_GROUPS_TTL_MS = 5_000
@@ -108,21 +108,9 @@ const browseParamsSchema = z.object({
   group: groupName,
   begin: instant,
   end: instant,
-  fTag: filterText('tag filter'),
-  fKey: filterText('key filter'),
-  fProp: filterText('property filter').refine((v) => v === undefined || !v.startsWith('='), {
-    message: 'a property filter is name or name=value',
-  }),
-  fBody: filterText('body filter'),
-  cursor: optionalText(
-    z
-      .string()
-      .max(16_384, 'the cursor is too long')
-      .regex(/^[A-Za-z0-9_-]+$/, 'the cursor is not one this server issued'),
-  ),
-  pageSize: optionalText(z.string().regex(/^\d{1,9}$/, 'a whole number')).transform((v) =>
-    v === undefined ? DLQ_PAGE_SIZE_DEFAULT : Math.max(1, Math.min(DLQ_PAGE_SIZE_MAX, Number(v))),
-  ),
+  ...filterParamsShape,
+  cursor: cursorParam,
+  pageSize: boundedInt(DLQ_PAGE_SIZE_DEFAULT, DLQ_PAGE_SIZE_MAX),
 })
 
 /** Field errors per URL param, or the parsed params. */

@@ -14,7 +14,15 @@ import type {
 import { MESSAGE_BODY_BYTES_MAX, SCAN_MAX_DEFAULT, messageId, topicName } from '@/lib/cluster/gateway-schemas'
 import { AppError, toAppError } from '@/lib/errors'
 import { firstParams, type SearchParamsInput } from './list-query'
-import { boundedInt, filterText, instant, optionalText, setFilterParams } from './url-param-schemas'
+import {
+  boundedInt,
+  cursorParam,
+  filterParamsShape,
+  filterText,
+  instant,
+  optionalText,
+  setFilterParams,
+} from './url-param-schemas'
 
 export const MESSAGE_QUERY_MODES = ['id', 'key', 'time'] as const
 export type MessageQueryMode = (typeof MESSAGE_QUERY_MODES)[number]
@@ -103,18 +111,8 @@ const baseSchema = z.object({
   tag: filterText('tag'),
   begin: instant,
   end: instant,
-  fKey: filterText('key filter'),
-  fTag: filterText('tag filter'),
-  fProp: filterText('property filter').refine((v) => v === undefined || !v.startsWith('='), {
-    message: 'a property filter is name or name=value',
-  }),
-  fBody: filterText('body filter'),
-  cursor: optionalText(
-    z
-      .string()
-      .max(16_384, 'the cursor is too long')
-      .regex(/^[A-Za-z0-9_-]+$/, 'the cursor is not one this server issued'),
-  ),
+  ...filterParamsShape,
+  cursor: cursorParam,
   pageSize: boundedInt(TIME_PAGE_SIZE_DEFAULT, TIME_PAGE_SIZE_MAX),
   scanMax: boundedInt(TIME_SCAN_MAX_DEFAULT, TIME_SCAN_MAX_CAP),
 })

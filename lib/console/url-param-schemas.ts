@@ -54,3 +54,21 @@ export function setFilterParams(
   }
   set('fBody', filter.bodyContains)
 }
+
+/** The message-filter params both scans take: fTag, fKey, fProp (name or name=value), fBody. */
+export const filterParamsShape = {
+  fTag: filterText('tag filter'),
+  fKey: filterText('key filter'),
+  fProp: filterText('property filter').refine((v) => v === undefined || !v.startsWith('='), {
+    message: 'a property filter is name or name=value',
+  }),
+  fBody: filterText('body filter'),
+}
+
+/** A scan cursor as the gateway issues them (opaque, URL-safe). */
+export const cursorParam = optionalText(
+  z
+    .string()
+    .max(16_384, 'the cursor is too long')
+    .regex(/^[A-Za-z0-9_-]+$/, 'the cursor is not one this server issued'),
+)
