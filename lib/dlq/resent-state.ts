@@ -4,8 +4,7 @@
 import 'server-only'
 import { db as defaultDb, OperationResult, type Db } from '@/lib/db'
 import { toAppError } from '@/lib/errors'
-import { readOnceRecords } from '@/lib/idempotency/once-records'
-import { onceRecordKey, parseStoredValue } from '@/lib/idempotency/run-once'
+import { onceRecordKey, parseStoredValue, readOnceRecords } from '@/lib/idempotency/once-records'
 import { DLQ_RESEND_SCOPE, resendBusinessKey, type ResentRecord } from './run-resend-job'
 
 /** RESENT: recorded with its copy; IN_PROGRESS: a job is sending it now; UNKNOWN: a server stopped mid-send. */

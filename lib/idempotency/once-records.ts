@@ -1,10 +1,49 @@
-// The three statements runOnceMany makes per batch, written by hand: through Prisma's query API a 64-row claim and
-// settle cost ~70 ms of CPU (its query compiler works per row), more than the resends they record; as SQL they cost
-// about 1 ms. Standard SQL both providers run (INSERT … ON CONFLICT DO NOTHING RETURNING: SQLite ≥ 3.35,
+// The records behind runOnce and runOnceMany (one idempotency_key row per `scope:businessKey`) and the three
+// statements that claim, read and settle them per batch, written by hand: through Prisma's query API a 64-row
+// claim and settle cost ~70 ms of CPU (its query compiler works per row), more than the resends they record; as
+// SQL they cost about 1 ms. Standard SQL both providers run (INSERT … ON CONFLICT DO NOTHING RETURNING: SQLite ≥ 3.35,
 // PostgreSQL ≥ 9.5); only how a timestamp is passed differs, so the rows read exactly like Prisma's own.
 import 'server-only'
-import { providerOf, Sql, type Db, type OperationResult } from '@/lib/db'
+import { OperationResult, providerOf, Sql, type Db } from '@/lib/db'
+import { AppError } from '@/lib/errors'
 import { requestHash } from './request-hash'
+
+/** RocketMQ keeps messages 72 h by default, so a redelivery cannot come later than this. */
+export const RUN_ONCE_RETAIN_MS_DEFAULT = 7 * 24 * 60 * 60 * 1000
+const SCOPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+const BUSINESS_KEY_MAX_CHARS = 200
+
+export interface RunOnceOptions {
+  readonly db?: Db
+  /** How long the key is kept (the purge job deletes it after); default 7 days. */
+  readonly retainMs?: number
+}
+
+/**
+ * The record of `businessKey` in `scope`: `scope:businessKey`. Scopes have no ':', so it is unambiguous (and
+ * mutation keys never contain ':'). Throws VALIDATION_FAILED for a malformed scope or key.
+ */
+export function onceRecordKey(scope: string, businessKey: string): string {
+  if (!SCOPE_PATTERN.test(scope)) {
+    throw new AppError('VALIDATION_FAILED', `runOnce scope "${scope}" must be 1–64 of [A-Za-z0-9._-]`)
+  }
+  if (businessKey.length === 0 || businessKey.length > BUSINESS_KEY_MAX_CHARS) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `runOnce business key must be 1–${BUSINESS_KEY_MAX_CHARS} characters`,
+    )
+  }
+  return `${scope}:${businessKey}`
+}
+
+/** The value a SUCCEEDED record stores; undefined while it is PENDING or when its handler returned nothing. */
+export function parseStoredValue<T>(row: {
+  status: OperationResult
+  responseJson: string | null
+}): T | undefined {
+  if (row.status !== OperationResult.SUCCEEDED || row.responseJson === null) return undefined
+  return JSON.parse(row.responseJson) as T
+}
 
 export interface OnceRecord {
   readonly key: string

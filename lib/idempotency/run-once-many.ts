@@ -8,8 +8,15 @@
 import 'server-only'
 import { db as defaultDb, OperationResult, type Db } from '@/lib/db'
 import { toAppError } from '@/lib/errors'
-import { claimOnceRecords, readOnceRecords, settleOnceRecords } from './once-records'
-import { RUN_ONCE_RETAIN_MS_DEFAULT, onceRecordKey, parseStoredValue, type RunOnceOptions } from './run-once'
+import {
+  claimOnceRecords,
+  onceRecordKey,
+  parseStoredValue,
+  readOnceRecords,
+  RUN_ONCE_RETAIN_MS_DEFAULT,
+  settleOnceRecords,
+  type RunOnceOptions,
+} from './once-records'
 
 export type RunOnceManyResult<T> =
   /** This call ran the handler for the key and recorded its value. */

@@ -303,7 +303,7 @@ describe('startDlqResend', () => {
   it('after a restart, looks up by UNIQ_KEY what a stopped server left unknown: found is skipped, missing is sent', async () => {
     const { topic, group, dlqMsgIds } = await f.deadLetters(3, 'lost')
     const [sentId, unsentId, blindId] = dlqMsgIds as [string, string, string]
-    const { onceRecordKey } = await import('@/lib/idempotency/run-once')
+    const { onceRecordKey } = await import('@/lib/idempotency/once-records')
     const { DLQ_RESEND_SCOPE, resendBusinessKey } = await import('@/lib/dlq/run-resend-job')
     const before = await f.messageCount(topic)
     // What a server killed mid-chunk leaves once the next start reviewed it: UNKNOWN claims with their intents.
